@@ -1,0 +1,31 @@
+# Every target names a verb; the work is in package.json scripts.
+.PHONY: run test install lint typecheck jest build bench clean
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed
+
+build: install
+	npm run build
+
+run: build
+	npm run demo
+
+lint: install
+	npm run lint
+
+typecheck: install
+	npm run typecheck
+
+jest: install build
+	npm test
+
+test: install lint typecheck jest
+
+bench: build
+	npm run bench
+
+clean:
+	rm -rf dist node_modules coverage

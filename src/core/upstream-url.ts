@@ -1,0 +1,19 @@
+export interface UpstreamTarget {
+  /** scheme://host[:port] of the upstream. */
+  origin: string;
+  /** The origin-form request-target sent on the request line: base path prefix + raw segments + raw query. */
+  requestTarget: string;
+}
+
+/**
+ * Joins a ConnectorClass API base (which may carry a path prefix such as /api) with already-validated raw path
+ * segments and the raw query. Exactly one '/' at the join. The segments and the query are never round-tripped
+ * through a URL parser, which would re-encode or drop bytes (WHATWG URL also folds %2e segments), so they reach
+ * the upstream exactly as the client wrote them.
+ */
+export function joinUpstreamTarget(base: string, rawSegments: readonly string[], rawQuery: string | undefined): UpstreamTarget {
+  const url = new URL(base);
+  const prefix = url.pathname.replace(/\/+$/, '');
+  const query = rawQuery === undefined ? '' : `?${rawQuery}`;
+  return { origin: url.origin, requestTarget: `${prefix}/${rawSegments.join('/')}${query}` };
+}

@@ -1,0 +1,111 @@
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { ConfigMap, Connector, ConnectorClass, Secret, Service } from '../core/types.js';
+import type { Logger } from '../logger.js';
+import { Informer, type InformerOptions, type ListResult } from './informer.js';
+import { CONNECTORS_API, WATCH_PATHS, toConfigMap, toConnector, toConnectorClass, toSecret, toService } from './resources.js';
+
+/** Connectors, ConnectorClasses and the Services that class API refs name. */
+export interface ConnectorStore {
+  connector(namespace: string, name: string): Connector | undefined;
+  connectorClass(name: string): ConnectorClass | undefined;
+  service(namespace: string, name: string): Service | undefined;
+}
+
+export interface SecretStore {
+  secret(namespace: string, name: string): Secret | undefined;
+}
+
+/** The feature-flag ConfigMap's data; empty while the ConfigMap does not exist. */
+export interface FeatureFlagSource {
+  flagData(): Readonly<Record<string, string>>;
+}
+
+export interface ClusterCacheOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly podNamespace: string;
+  readonly featureFlagsConfigMap: string;
+  readonly watch: { readonly backoffInitialMs: number; readonly backoffMaxMs: number; readonly stallTimeoutMs: number };
+  readonly listTimeoutMs: number;
+  readonly logger: Logger;
+  readonly onWatchRestart?: (resource: string, reason: string) => void;
+}
+
+interface Listed {
+  metadata?: { resourceVersion?: string };
+  items?: unknown[];
+}
+
+function listResult(list: Listed): ListResult {
+  return { resourceVersion: list.metadata?.resourceVersion ?? '', items: list.items ?? [] };
+}
+
+/**
+ * Every object the request path reads, served from watch-backed caches: no Kubernetes GET per request. One
+ * informer per resource; synced() is what /readyz reports.
+ */
+export class ClusterCache implements ConnectorStore, SecretStore, FeatureFlagSource {
+  private readonly connectors: Informer<Connector>;
+  private readonly classes: Informer<ConnectorClass>;
+  private readonly services: Informer<Service>;
+  private readonly secrets: Informer<Secret>;
+  private readonly configMaps: Informer<ConfigMap>;
+  private readonly options: ClusterCacheOptions;
+
+  constructor(options: ClusterCacheOptions) {
+    this.options = options;
+    const core = options.kubeConfig.makeApiClient(CoreV1Api);
+    const custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    const { group, version } = CONNECTORS_API;
+    const flagsSelector = `metadata.name=${options.featureFlagsConfigMap}`;
+    const ns = options.podNamespace;
+
+    this.connectors = this.informer('connectors', WATCH_PATHS.connectors, toConnector, async () =>
+      listResult(await custom.listClusterCustomObject({ group, version, plural: 'connectors' })));
+    this.classes = this.informer('connectorclasses', WATCH_PATHS.connectorclasses, toConnectorClass, async () =>
+      listResult(await custom.listClusterCustomObject({ group, version, plural: 'connectorclasses' })));
+    this.services = this.informer('services', WATCH_PATHS.services, toService, async () =>
+      listResult(await core.listServiceForAllNamespaces()));
+    this.secrets = this.informer('secrets', WATCH_PATHS.secrets, toSecret, async () =>
+      listResult(await core.listSecretForAllNamespaces()));
+    this.configMaps = this.informer('configmaps', WATCH_PATHS.configmaps(ns), toConfigMap, async () =>
+      listResult(await core.listNamespacedConfigMap({ namespace: ns, fieldSelector: flagsSelector })), { fieldSelector: flagsSelector });
+  }
+
+  connector(namespace: string, name: string): Connector | undefined {
+    return this.connectors.get(namespace, name);
+  }
+  connectorClass(name: string): ConnectorClass | undefined {
+    return this.classes.get(undefined, name);
+  }
+  service(namespace: string, name: string): Service | undefined {
+    return this.services.get(namespace, name);
+  }
+  secret(namespace: string, name: string): Secret | undefined {
+    return this.secrets.get(namespace, name);
+  }
+  flagData(): Readonly<Record<string, string>> {
+    return this.configMaps.get(this.options.podNamespace, this.options.featureFlagsConfigMap)?.data ?? {};
+  }
+
+  synced(): boolean {
+    return this.all().every((i) => i.synced());
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.all().map((i) => i.stop()));
+  }
+
+  private all(): Informer<unknown>[] {
+    return [this.connectors, this.classes, this.services, this.secrets, this.configMaps];
+  }
+
+  private informer<T>(resource: string, watchPath: string, transform: (raw: unknown) => T, list: () => Promise<ListResult>, watchQuery?: Record<string, string>): Informer<T> {
+    const { kubeConfig, watch, listTimeoutMs, logger, onWatchRestart } = this.options;
+    const options: InformerOptions<T> = {
+      resource, kubeConfig, watchPath, watchQuery, list, transform, listTimeoutMs, logger, onRestart: onWatchRestart,
+      backoff: { initialMs: watch.backoffInitialMs, maxMs: watch.backoffMaxMs },
+      stallTimeoutMs: watch.stallTimeoutMs,
+    };
+    return new Informer(options);
+  }
+}

@@ -1,0 +1,31 @@
+import { AuthenticationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { UserInfo } from '../core/types.js';
+import { withTimeout } from './with-timeout.js';
+
+/** undefined: the token does not authenticate. Throws when the review could not be made at all. */
+export interface TokenReviewer {
+  review(token: string): Promise<UserInfo | undefined>;
+}
+
+/** authentication.k8s.io/v1 TokenReview through the API server: the only code that creates TokenReviews. */
+export class KubeTokenReviewer implements TokenReviewer {
+  private readonly api: AuthenticationV1Api;
+  private readonly timeoutMs: number;
+
+  constructor(options: { readonly kubeConfig: KubeConfig; readonly timeoutMs: number }) {
+    this.api = options.kubeConfig.makeApiClient(AuthenticationV1Api);
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  async review(token: string): Promise<UserInfo | undefined> {
+    const result = await withTimeout(
+      this.api.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } }),
+      this.timeoutMs,
+      'TokenReview',
+    );
+    const status = result.status;
+    if (!status?.authenticated || !status.user?.username) return undefined;
+    const { username, uid, groups, extra } = status.user;
+    return { username, uid, groups, extra };
+  }
+}

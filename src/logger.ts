@@ -1,0 +1,40 @@
+import winston from 'winston';
+import type Transport from 'winston-transport';
+
+export type Logger = winston.Logger;
+
+const REDACTED = '[REDACTED]';
+// Field names whose values are credentials wherever they appear in a log entry.
+const SECRET_FIELD = /authorization|cookie|token|secret|password|x-plugin-/i;
+// Credentials embedded in free text, e.g. an error message that quotes a header.
+const SECRET_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.replace(SECRET_IN_TEXT, `$1 ${REDACTED}`);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { name: value.name, message: redactValue(value.message, depth + 1) };
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = SECRET_FIELD.test(key) ? REDACTED : redactValue(v, depth + 1);
+  return out;
+}
+
+/**
+ * Redaction lives in the logger, not at each call: every field whose name says credential is replaced, and
+ * bearer/basic credentials inside text are masked. Tests grep captured lines for real tokens and secrets.
+ */
+export const redactSecrets = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (key === 'level') continue;
+    info[key] = SECRET_FIELD.test(key) ? REDACTED : redactValue(info[key], 0);
+  }
+  return info;
+});
+
+export function createLogger(level: string, transports: Transport[] = [new winston.transports.Console()]): Logger {
+  return winston.createLogger({
+    level,
+    format: winston.format.combine(redactSecrets(), winston.format.timestamp(), winston.format.json()),
+    transports,
+  });
+}

@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { contextOf } from './request-context.js';
+
+/**
+ * One access line per request when it ends, plus request metrics. The path is logged without its query
+ * string: queries can carry credentials.
+ */
+export function accessLog(logger: Logger, metrics: Metrics, routeOf: (path: string) => string): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    metrics.inFlight.inc();
+    let logged = false;
+    const done = () => {
+      if (logged) return;
+      logged = true;
+      metrics.inFlight.dec();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeOf(req.path);
+      const code = res.writableFinished ? res.statusCode : 0; // 0: the connection ended before the answer did
+      metrics.requests.inc({ route, code: String(code) });
+      metrics.requestSeconds.observe({ route }, seconds);
+      const ctx = contextOf(req);
+      const connector = ctx.path ? `${ctx.path.namespace}/${ctx.path.name}` : undefined;
+      logger.info('request', {
+        method: req.method,
+        path: req.path,
+        status: code,
+        durationMs: Math.round(seconds * 1e4) / 10,
+        user: ctx.user?.username,
+        connector,
+        upstreamStatus: ctx.upstreamStatus,
+      });
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    next();
+  };
+}

@@ -1,0 +1,137 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import zlib from 'node:zlib';
+import { UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED } from '../core/header-policy.js';
+import { normaliseListBody, type Paging } from '../core/list-shape.js';
+import { statusFromUpstream } from '../core/upstream-status.js';
+import { StatusError } from '../errors.js';
+import { writeStatus, writeStatusError } from './error-handler.js';
+
+export interface NormaliseOptions {
+  /** JSON answers larger than this (compressed or not) are relayed unchanged instead of normalised. */
+  readonly maxNormaliseBytes: number;
+}
+
+// Error bodies only feed a trimmed message: no need to hold more.
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * Answers a client from a ConnectorClass API response (decisions.md "Responses"): 2xx JSON lists are
+ * normalised, conformant ones relayed byte for byte, non-JSON 2xx streamed, non-2xx turned into a Status.
+ */
+export function relayClassApiResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, paging: Paging | undefined, options: NormaliseOptions): void {
+  const code = proxyRes.statusCode ?? 502;
+  const headers = relayedHeaders(proxyRes);
+  if (req.method === 'HEAD' || code === 204 || code === 304) {
+    res.writeHead(code, headers);
+    res.end();
+    proxyRes.resume();
+    return;
+  }
+  const is2xx = code >= 200 && code < 300;
+  if (is2xx && !isJson(proxyRes)) {
+    streamThrough(proxyRes, res, code, headers);
+    return;
+  }
+  const cap = is2xx ? options.maxNormaliseBytes : MAX_ERROR_BODY_BYTES;
+  collect(proxyRes, cap, (err, raw, overflow) => {
+    if (err) return writeStatusError(res, StatusError.serviceUnavailable('the ConnectorClass API broke off its answer'));
+    if (!is2xx) return writeStatus(res, statusFromUpstream(code, decodeBody(proxyRes, raw, MAX_ERROR_BODY_BYTES * 16)?.toString('utf8') ?? ''));
+    if (overflow) {
+      // Too large to normalise safely: relay the bytes as they come.
+      res.writeHead(code, headers);
+      res.write(raw);
+      streamRest(proxyRes, res);
+      return;
+    }
+    const decoded = decodeBody(proxyRes, raw, options.maxNormaliseBytes * 4);
+    if (!decoded) return streamBuffered(res, code, headers, raw);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decoded.toString('utf8'));
+    } catch {
+      return writeStatusError(res, new StatusError(502, '', 'the ConnectorClass API answered invalid JSON'));
+    }
+    const shape = normaliseListBody(parsed, paging);
+    const body = shape.kind === 'normalised' ? Buffer.from(JSON.stringify(shape.body)) : decoded;
+    delete headers['content-encoding'];
+    res.writeHead(code, { ...headers, 'content-type': String(headers['content-type'] ?? 'application/json'), 'content-length': body.length });
+    res.end(body);
+  });
+}
+
+function relayedHeaders(proxyRes: IncomingMessage): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(proxyRes.headers)) {
+    if (value !== undefined && !UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED.includes(name)) out[name] = value;
+  }
+  return out;
+}
+
+function isJson(proxyRes: IncomingMessage): boolean {
+  return /^application\/([a-z0-9.+-]*\+)?json\b/i.test(proxyRes.headers['content-type'] ?? '');
+}
+
+/** Streams a body; an upstream that breaks mid-body destroys the client connection (pipeline does). */
+function streamThrough(proxyRes: IncomingMessage, res: ServerResponse, code: number, headers: OutgoingHttpHeaders): void {
+  res.writeHead(code, headers);
+  streamRest(proxyRes, res);
+}
+
+function streamRest(proxyRes: IncomingMessage, res: ServerResponse): void {
+  pipeline(proxyRes, res, (err) => {
+    if (err) res.destroy();
+  });
+}
+
+function streamBuffered(res: ServerResponse, code: number, headers: OutgoingHttpHeaders, raw: Buffer): void {
+  res.writeHead(code, { ...headers, 'content-length': raw.length });
+  res.end(raw);
+}
+
+/** Reads up to `cap` bytes; stops reading (without consuming more) once over it. */
+function collect(proxyRes: IncomingMessage, cap: number, done: (err: Error | undefined, raw: Buffer, overflow: boolean) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (err: Error | undefined, overflow: boolean) => {
+    if (finished) return;
+    finished = true;
+    proxyRes.off('data', onData);
+    done(err, Buffer.concat(chunks, size), overflow);
+  };
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > cap) {
+      proxyRes.pause();
+      finish(undefined, true);
+    }
+  };
+  proxyRes.on('data', onData);
+  proxyRes.once('end', () => finish(undefined, false));
+  proxyRes.once('error', (err) => finish(err, false));
+  proxyRes.once('aborted', () => finish(new Error('upstream aborted'), false));
+}
+
+/** Undoes Content-Encoding with a bound on the output (a small gzip can inflate without limit). */
+function decodeBody(proxyRes: IncomingMessage, raw: Buffer, maxOutputLength: number): Buffer | undefined {
+  const encoding = String(proxyRes.headers['content-encoding'] ?? 'identity').toLowerCase();
+  try {
+    switch (encoding) {
+      case 'identity':
+        return raw;
+      case 'gzip':
+      case 'x-gzip':
+        return zlib.gunzipSync(raw, { maxOutputLength });
+      case 'deflate':
+        return zlib.inflateSync(raw, { maxOutputLength });
+      case 'br':
+        return zlib.brotliDecompressSync(raw, { maxOutputLength });
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,37 @@
+import type { IncomingMessage } from 'node:http';
+import type { Paging } from '../core/list-shape.js';
+import type { ResourceRequestPath } from '../core/request-path.js';
+import type { Connector, ConnectorClass, UserInfo } from '../core/types.js';
+import type { UpstreamTarget } from '../core/upstream-url.js';
+
+/**
+ * What the chain learns about a request, step by step. Kept beside the request (not in ad-hoc res.locals
+ * fields) so http-proxy hooks, which only see the IncomingMessage, can read it too.
+ */
+export interface RequestContext {
+  path?: ResourceRequestPath;
+  paging?: Paging;
+  user?: UserInfo;
+  connector?: Connector;
+  connectorClass?: ConnectorClass;
+  upstream?: UpstreamTarget;
+  upstreamStatus?: number;
+}
+
+const contexts = new WeakMap<IncomingMessage, RequestContext>();
+
+export function contextOf(req: IncomingMessage): RequestContext {
+  let ctx = contexts.get(req);
+  if (!ctx) {
+    ctx = {};
+    contexts.set(req, ctx);
+  }
+  return ctx;
+}
+
+/** Reads a field a previous step must have set; a missing one is a wiring bug, not a client error. */
+export function required<K extends keyof RequestContext>(req: IncomingMessage, key: K): NonNullable<RequestContext[K]> {
+  const value = contextOf(req)[key];
+  if (value === undefined || value === null) throw new Error(`request context has no ${key}: chain steps are out of order`);
+  return value as NonNullable<RequestContext[K]>;
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+
+export interface RunningServer {
+  readonly server: http.Server;
+  readonly port: number;
+  readonly url: string;
+  /** Stops accepting at once, lets in-flight requests finish within the bound, then destroys what is left. */
+  close(): Promise<void>;
+}
+
+/** Listens (HTTP, or HTTPS when TLS files are configured) and logs the bound port (PORT=0 picks one). */
+export async function startServer(handler: RequestListener, config: Config['server'], logger: Logger): Promise<RunningServer> {
+  const server = config.tls
+    ? https.createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' }, handler)
+    : http.createServer(handler);
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  server.headersTimeout = config.keepAliveTimeoutMs + 1000; // must exceed keepAliveTimeout (nodejs/node#27363)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const scheme = config.tls ? 'https' : 'http';
+  const url = `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info('listening', { url, port });
+  return { server, port, url, close: () => closeGracefully(server, config.shutdownTimeoutMs) };
+}
+
+function closeGracefully(server: http.Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    // Idle keep-alive sockets would hold close() open until they time out.
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,197 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/cluster');
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+interface Subject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  apiGroup?: string;
+}
+/** The fields these manifests use; anything else stays unknown. */
+interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: { auth?: { types?: unknown }; api?: unknown; address?: unknown; ports?: unknown; [field: string]: unknown };
+  status?: unknown;
+  type?: string;
+  stringData?: Record<string, string>;
+  data?: Record<string, string>;
+  rules?: Rule[];
+  roleRef?: { apiGroup: string; kind: string; name: string };
+  subjects?: Subject[];
+}
+
+const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const OBJECTS: Array<KubeObject & { file: string }> = FILES.flatMap((file) =>
+  parseAllDocuments(readFileSync(path.join(DIR, file), 'utf8')).map((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    return { ...(doc.toJS() as KubeObject), file };
+  }),
+);
+
+function find(kind: string, name: string, namespace?: string): KubeObject {
+  const found = OBJECTS.filter((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+  expect(found).toHaveLength(1);
+  return found[0] as KubeObject;
+}
+
+describe('examples/cluster', () => {
+  it('holds the expected files, each a list of well-formed objects', () => {
+    expect(FILES).toEqual([
+      'connectorclasses.yaml',
+      'connectors.yaml',
+      'featureflags.yaml',
+      'namespaces.yaml',
+      'rbac.yaml',
+      'secrets.yaml',
+      'serviceaccounts.yaml',
+      'services.yaml',
+    ]);
+    for (const o of OBJECTS) {
+      expect(typeof o.apiVersion).toBe('string');
+      expect(typeof o.kind).toBe('string');
+      expect(typeof o.metadata.name).toBe('string');
+    }
+  });
+
+  it('has no two objects with the same kind, namespace and name', () => {
+    const keys = OBJECTS.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('puts every namespaced object in a declared namespace', () => {
+    const namespaces = OBJECTS.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+    expect(namespaces.sort()).toEqual(['connectors-system', 'kube-public', 'team-a']);
+    for (const o of OBJECTS) if (o.metadata.namespace !== undefined) expect(namespaces).toContain(o.metadata.namespace);
+  });
+
+  it('declares ConnectorClass git with a Service API and git-noapi without one', () => {
+    const git = find('ConnectorClass', 'git');
+    expect(git.apiVersion).toBe('connectors.alauda.io/v1alpha1');
+    expect(git.spec?.address).toEqual({ name: 'address', type: 'string' });
+    expect(git.spec?.auth?.types).toEqual([
+      { name: 'basicAuth', secretType: 'kubernetes.io/basic-auth' },
+      { name: 'tokenAuth', secretType: 'connectors.cpaas.io/bearer-token', optional: true },
+    ]);
+    expect(git.spec?.api).toEqual({
+      ref: { kind: 'Service', name: 'connectors-git-api', namespace: 'connectors-system' },
+      uri: '/api',
+    });
+    expect(git.status).toBeUndefined();
+    expect(find('ConnectorClass', 'git-noapi').spec?.api).toBeUndefined();
+    const svc = find('Service', 'connectors-git-api', 'connectors-system');
+    expect(svc.spec?.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }]);
+  });
+
+  it.each([
+    ['team-a', 'git1', 'git', 'https://github.com', { name: 'basicAuth', secretRef: { name: 'git1-basic' } }],
+    ['team-a', 'git2', 'git', 'https://gitlab.example.com', { name: 'tokenAuth', secretRef: { name: 'git2-token' } }],
+    ['team-a', 'noapi', 'git-noapi', 'https://git.example.com', undefined],
+    ['kube-public', 'shared-git', 'git', 'https://github.com', { name: 'basicAuth', secretRef: { name: 'public-git-basic' } }],
+  ])('declares Connector %s/%s (class %s, address %s)', (ns, name, cls, address, auth) => {
+    const c = find('Connector', name, ns);
+    expect(c.apiVersion).toBe('connectors.alauda.io/v1alpha1');
+    expect(c.spec).toEqual({ connectorClassName: cls, address, ...(auth ? { auth } : {}) });
+    if (auth) expect(OBJECTS.some((o) => o.kind === 'Secret' && o.metadata.name === auth.secretRef.name)).toBe(true);
+  });
+
+  it.each([
+    ['team-a', 'git1-basic', 'kubernetes.io/basic-auth', ['password', 'username']],
+    ['team-a', 'git2-token', 'connectors.cpaas.io/bearer-token', ['token']],
+    ['kube-public', 'public-git-basic', 'kubernetes.io/basic-auth', ['password', 'username']],
+  ])('declares Secret %s/%s of type %s', (ns, name, type, keys) => {
+    const s = find('Secret', name, ns);
+    expect(s.type).toBe(type);
+    expect(Object.keys(s.stringData ?? {}).sort()).toEqual(keys);
+  });
+
+  it('sets every feature flag to "false" in connectors-system/connectors-config', () => {
+    expect(find('ConfigMap', 'connectors-config', 'connectors-system').data).toEqual({
+      'enable-connector-apis-permissions': 'false',
+      'enable-connector-apis-write-passthrough': 'false',
+      'enable-connector-proxy-permissions': 'false',
+      'enable-connectors-approval': 'false',
+      'enable-multi-connector': 'false',
+      'enable-custom-ca-certs': 'false',
+      'enable-pod-image-pull-via-connector': 'false',
+    });
+  });
+
+  describe('RBAC', () => {
+    const grants = (o: KubeObject, group: string, resource: string, verb: string) =>
+      (o.rules ?? []).some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+
+    it('gives the connectors-api ServiceAccount what the service needs', () => {
+      find('ServiceAccount', 'connectors-api', 'connectors-system');
+      const role = find('ClusterRole', 'connectors-api');
+      expect(grants(role, 'authentication.k8s.io', 'tokenreviews', 'create')).toBe(true);
+      expect(grants(role, 'authorization.k8s.io', 'subjectaccessreviews', 'create')).toBe(true);
+      for (const verb of ['get', 'list', 'watch']) {
+        for (const r of ['connectors', 'connectorclasses']) expect(grants(role, 'connectors.alauda.io', r, verb)).toBe(true);
+        for (const r of ['secrets', 'services', 'configmaps']) expect(grants(role, '', r, verb)).toBe(true);
+      }
+      const binding = find('ClusterRoleBinding', 'connectors-api');
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'connectors-api' });
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'connectors-api', namespace: 'connectors-system' }]);
+    });
+
+    it('lets alice read Connectors and connectors/apis/git in team-a', () => {
+      const reader = find('Role', 'connector-reader', 'team-a');
+      for (const verb of ['get', 'list', 'watch']) expect(grants(reader, 'connectors.alauda.io', 'connectors', verb)).toBe(true);
+      expect(grants(find('ClusterRole', 'connectors-apis-git-reader'), 'connectors.alauda.io', 'connectors/apis/git', 'get')).toBe(true);
+      for (const [name, kind] of [['connector-reader', 'Role'], ['connectors-apis-git-reader', 'ClusterRole']] as const) {
+        const b = find('RoleBinding', name, 'team-a');
+        expect(b.roleRef).toMatchObject({ kind, name });
+        expect(b.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }]);
+      }
+    });
+
+    it('lets group developers get and list ConnectorClasses', () => {
+      const viewer = find('ClusterRole', 'connectorclass-viewer');
+      for (const verb of ['get', 'list']) expect(grants(viewer, 'connectors.alauda.io', 'connectorclasses', verb)).toBe(true);
+      const b = find('ClusterRoleBinding', 'connectorclass-viewer');
+      expect(b.roleRef).toMatchObject({ kind: 'ClusterRole', name: 'connectorclass-viewer' });
+      expect(b.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'developers' }]);
+    });
+
+    it('binds nothing to bob and every binding to an existing role', () => {
+      const bindings = OBJECTS.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding');
+      expect(bindings).toHaveLength(4);
+      for (const b of bindings) {
+        expect((b.subjects ?? []).map((s) => s.name)).not.toContain('bob');
+        const ref = b.roleRef ?? { apiGroup: '', kind: '', name: '' };
+        find(ref.kind, ref.name, ref.kind === 'Role' ? b.metadata.namespace : undefined);
+      }
+    });
+  });
+
+  it('lists the three static tokens in token-auth-file format', () => {
+    const lines = readFileSync(path.join(DIR, 'tokens.csv'), 'utf8').trim().split('\n');
+    // token,user,uid[,"group1,group2"]: the optional 4th field is quoted because it holds commas
+    const rows = lines.map((line) => {
+      const m = /^([^,]+),([^,]+),([^,]+)(?:,"([^"]*)")?$/.exec(line);
+      expect(m).not.toBeNull();
+      return { token: m?.[1], user: m?.[2], uid: m?.[3], groups: m?.[4]?.split(',') ?? [] };
+    });
+    expect(rows).toEqual([
+      { token: 'demo-alice-token', user: 'alice', uid: 'uid-alice', groups: ['developers'] },
+      { token: 'demo-bob-token', user: 'bob', uid: 'uid-bob', groups: [] },
+      {
+        token: 'demo-service-token',
+        user: 'system:serviceaccount:connectors-system:connectors-api',
+        uid: 'uid-connectors-api',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:connectors-system'],
+      },
+    ]);
+  });
+});
