@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type KubeObject } from '../../emulator/index.js';
@@ -19,6 +19,8 @@ export interface Harness {
   readonly upstream: RecordingUpstream;
   readonly service: Service;
   readonly logs: ReturnType<typeof createCaptureTransport>;
+  /** Every credential this harness knows of: tokens.csv, issued SA tokens, Secret values (base64 and plain). */
+  knownSecrets(): string[];
   /** Points ConnectorClass `name` at a base URL the way the controller would: status.api.address.url. */
   publishClassApi(name: string, url: string | undefined): void;
   stop(): Promise<void>;
@@ -29,11 +31,12 @@ export interface HarnessOptions {
   readonly objects?: KubeObject[];
   readonly reply?: (req: RecordedRequest) => UpstreamReply | Promise<UpstreamReply>;
   readonly enforcePluginMeta?: boolean;
+  readonly bookmarkIntervalMs?: number;
 }
 
 /** Emulator (examples/cluster) + recording upstream as the `git` class API + the service, all on 127.0.0.1. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const emulator = await startEmulator({ objectsDir: EXAMPLES_DIR, objects: options.objects });
+  const emulator = await startEmulator({ objectsDir: EXAMPLES_DIR, objects: options.objects, bookmarkIntervalMs: options.bookmarkIntervalMs });
   const upstream = await startRecordingUpstream(options.reply, { enforcePluginMeta: options.enforcePluginMeta ?? true });
   const dir = await mkdtemp(path.join(tmpdir(), 'connectors-api-test-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
@@ -45,6 +48,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   publishClassApi('git', `${upstream.url}/api`);
   const logs = createCaptureTransport();
+  const issuedTokens: string[] = [];
+  const issue = emulator.issueServiceAccountToken.bind(emulator);
+  emulator.issueServiceAccountToken = (namespace, name, opts) => {
+    const token = issue(namespace, name, opts);
+    issuedTokens.push(token);
+    return token;
+  };
+  const staticTokens = (await readFile(path.join(EXAMPLES_DIR, 'tokens.csv'), 'utf8'))
+    .split('\n')
+    .map((line) => line.split(',')[0]?.trim() ?? '')
+    .filter((t) => t !== '');
+  const knownSecrets = () => [...staticTokens, ...issuedTokens, ...secretValues(emulator)];
   const config = loadConfig([], {
     KUBECONFIG: kubeconfig,
     PORT: '0',
@@ -64,8 +79,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     service,
     logs,
     publishClassApi,
+    knownSecrets,
     stop: async () => {
       await service.stop();
+      // Every suite that uses the harness also proves that nothing it did put a credential in a log line.
+      assertNoSecretsLogged(logs.lines(), knownSecrets());
       await upstream.stop();
       await emulator.stop();
       await rm(dir, { recursive: true, force: true });
@@ -89,4 +107,23 @@ export function resourcesPath(namespace: string, name: string, resource: string)
 
 export function decodeHeader(value: string | string[] | undefined): string {
   return Buffer.from(String(value), 'base64').toString('utf8');
+}
+
+function secretValues(emulator: Emulator): string[] {
+  const values: string[] = [];
+  for (const secret of emulator.store.list('v1', 'Secret')) {
+    for (const value of Object.values((secret.data ?? {}) as Record<string, string>)) {
+      values.push(value, Buffer.from(value, 'base64').toString('utf8'));
+    }
+  }
+  return values.filter((v) => v.length >= 6);
+}
+
+export function assertNoSecretsLogged(lines: readonly string[], secrets: readonly string[]): void {
+  for (const line of lines) {
+    for (const secret of secrets) {
+      if (line.includes(secret)) throw new Error(`a log line contains a credential: ${line.slice(0, 200)}`);
+    }
+    if (/x-plugin-secret"?\s*[:=]\s*"?[A-Za-z0-9+/]{8,}/i.test(line)) throw new Error(`a log line contains X-Plugin-Secret: ${line.slice(0, 200)}`);
+  }
 }

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmulator, type Emulator } from '../../../emulator/index.js';
+import { ALICE, EXAMPLES_DIR, resourcesPath, SERVICE_TOKEN, waitFor } from '../../helpers/harness.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../../helpers/recording-upstream.js';
+
+const MAIN = path.resolve('dist/main.js');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  port: () => number | undefined;
+  exited: Promise<number | null>;
+}
+
+function startMain(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = () => {
+    const line = out.split('\n').find((l) => l.includes('"message":"listening"'));
+    return line ? (JSON.parse(line) as { port: number }).port : undefined;
+  };
+  return { child, output: () => out, port, exited };
+}
+
+function get(port: number, pathName: string, token?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: pathName, headers: token ? { authorization: `Bearer ${token}` } : {}, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('the production entry point (node dist/main.js)', () => {
+  let emulator: Emulator;
+  let upstream: RecordingUpstream;
+  let dir: string;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" (make test does) before these tests`);
+    emulator = await startEmulator({ objectsDir: EXAMPLES_DIR });
+    upstream = await startRecordingUpstream(async (req) => (req.url.includes('slow') ? { delayMs: 1500 } : {}));
+    const git = emulator.store.get('connectors.alauda.io/v1alpha1', 'ConnectorClass', undefined, 'git');
+    if (!git) throw new Error('no git class');
+    emulator.store.update({ ...git, status: { api: { address: { url: `${upstream.url}/api` } } } });
+    dir = await mkdtemp(path.join(tmpdir(), 'connectors-api-main-'));
+    kubeconfig = path.join(dir, 'kubeconfig');
+    await emulator.writeKubeconfig(kubeconfig, SERVICE_TOKEN);
+  });
+  afterAll(async () => {
+    await upstream.stop();
+    await emulator.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stops with exit code 2 and names the variable when the configuration is invalid', async () => {
+    const main = startMain({ KUBECONFIG: kubeconfig, UPSTREAM_TIMEOUT_MS: 'soon' });
+    expect(await main.exited).toBe(2);
+    expect(main.output()).toContain('UPSTREAM_TIMEOUT_MS must be an integer');
+  });
+
+  it('logs the port it picked for PORT=0, serves, and on SIGTERM finishes in-flight requests, refuses new ones and exits 0', async () => {
+    const main = startMain({ KUBECONFIG: kubeconfig, PORT: '0', HOST: '127.0.0.1', POD_NAMESPACE: 'connectors-system' });
+    try {
+      await waitFor(() => main.port() !== undefined, 10_000, 'the listening log line');
+      const port = main.port() as number;
+      await waitFor(async () => (await get(port, '/readyz')).status === 200, 10_000, 'readiness');
+      for (const line of main.output().trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+
+      const inFlight = Array.from({ length: 5 }, () => get(port, resourcesPath('team-a', 'git1', 'slow'), ALICE));
+      await waitFor(() => upstream.requests.filter((r) => r.url.includes('slow')).length === 5, 5000, 'requests in flight');
+      const signalledAt = Date.now();
+      main.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 200));
+      await expect(get(port, '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      const answers = await Promise.all(inFlight);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(await main.exited).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    } finally {
+      if (main.child.exitCode === null) main.child.kill('SIGKILL');
+    }
+  });
+});
