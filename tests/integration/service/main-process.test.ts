@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../../emulator/index.js';
+import { generateServingTls } from '../../../emulator/tls.js';
 import { ALICE, EXAMPLES_DIR, resourcesPath, SERVICE_TOKEN, waitFor } from '../../helpers/harness.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../../helpers/recording-upstream.js';
 
@@ -89,6 +92,30 @@ describe('the production entry point (node dist/main.js)', () => {
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
       expect(await main.exited).toBe(0);
       expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    } finally {
+      if (main.child.exitCode === null) main.child.kill('SIGKILL');
+    }
+  });
+
+  it('serves HTTPS with TLS 1.2 or newer when TLS_CERT_FILE and TLS_KEY_FILE are set', async () => {
+    const tls = await generateServingTls();
+    await writeFile(path.join(dir, 'tls.crt'), tls.certPem);
+    await writeFile(path.join(dir, 'tls.key'), tls.keyPem);
+    const main = startMain({ KUBECONFIG: kubeconfig, PORT: '0', HOST: '127.0.0.1', TLS_CERT_FILE: path.join(dir, 'tls.crt'), TLS_KEY_FILE: path.join(dir, 'tls.key') });
+    try {
+      await waitFor(() => main.port() !== undefined, 10_000, 'the listening log line');
+      const port = main.port() as number;
+      const fetchHealthz = (options: https.RequestOptions) =>
+        new Promise<number>((resolve, reject) => {
+          https.get({ host: '127.0.0.1', port, path: '/healthz', ca: tls.caPem, agent: false, ...options }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          }).on('error', reject);
+        });
+      expect(await fetchHealthz({})).toBe(200);
+      await expect(fetchHealthz({ maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).rejects.toThrow();
+      main.child.kill('SIGTERM');
+      expect(await main.exited).toBe(0);
     } finally {
       if (main.child.exitCode === null) main.child.kill('SIGKILL');
     }
