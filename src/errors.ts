@@ -117,7 +117,8 @@ export function buildStatus(code: number, reason: StatusReason, message: string)
 export function toStatusError(err: unknown): StatusError {
   if (err instanceof StatusError) return err;
   // body-parser/express style errors carry a client-error status (e.g. 400 for a malformed % escape).
-  const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status;
+  const e = err as { status?: unknown; statusCode?: unknown } | null;
+  const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new StatusError(status, reasonForCode(status), clientErrorMessage(status));
   }

@@ -34,7 +34,7 @@ export const redactSecrets = winston.format((info) => {
 export function createLogger(level: string, transports: Transport[] = [new winston.transports.Console()]): Logger {
   return winston.createLogger({
     level,
-    format: winston.format.combine(redactSecrets(), winston.format.timestamp(), winston.format.json()),
+    format: winston.format.combine(winston.format.errors(), redactSecrets(), winston.format.timestamp(), winston.format.json()),
     transports,
   });
 }

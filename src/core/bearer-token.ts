@@ -4,7 +4,7 @@ const MAX_TOKEN_LENGTH = 8192;
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined when the header is absent or malformed. */
 export function parseBearerToken(header: string | undefined): string | undefined {
-  if (header === undefined || header.length > MAX_TOKEN_LENGTH + 16) return undefined;
-  const match = BEARER.exec(header);
-  return match?.[1];
+  if (header === undefined || header.length > MAX_TOKEN_LENGTH + 64) return undefined;
+  const token = BEARER.exec(header)?.[1];
+  return token !== undefined && token.length <= MAX_TOKEN_LENGTH ? token : undefined;
 }

@@ -43,7 +43,8 @@ export function parseResourceRequestPath(target: string): ResourceRequestPath | 
   if (lead !== '' || c !== 'connectors' || v !== 'v1alpha1' || n !== 'namespaces' || cs !== 'connectors' || r !== 'resources') {
     return undefined;
   }
-  if (rawNamespace === undefined || rawName === undefined || resource.length === 0 || resource[0] === '') return undefined;
+  if (rawNamespace === undefined || rawName === undefined || resource.length === 0) return undefined;
+  if (resource.length === 1 && resource[0] === '') return undefined; // `resources/` names no resource
   const namespace = validateNamespace(rawNamespace);
   const name = validateObjectName(rawName);
   validateResourceSegments(resource);
@@ -86,33 +87,39 @@ export function validateResourceSegments(segments: readonly string[]): void {
   });
 }
 
-/** The segment and each successive percent-decoding of it until it stops changing. */
+const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+
+/**
+ * The segment and each successive percent-decoding of it until it stops changing. Decoding is lenient (a
+ * malformed escape left after some rounds stays literal, as most servers leave it) so that a trailing bad escape
+ * cannot stop the rounds early and hide a deeper `%2e%2e`. Malformed escapes in what the client sent are refused.
+ */
 function decodedForms(segment: string): string[] {
+  if (MALFORMED_ESCAPE.test(segment)) throw StatusError.badRequest('resource path has a malformed percent-encoding');
   const forms = [segment];
   let current = segment;
-  for (let round = 0; round < MAX_DECODE_ROUNDS && current.includes('%'); round++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(current);
-    } catch {
-      throw StatusError.badRequest('resource path has a malformed percent-encoding');
-    }
+  for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
+    const next = lenientDecode(current);
     if (next === current) return forms;
     forms.push(next);
     current = next;
   }
-  if (current.includes('%') && safeDecode(current) !== current) {
-    throw StatusError.badRequest('resource path is encoded too many times');
-  }
+  if (lenientDecode(current) !== current) throw StatusError.badRequest('resource path is encoded too many times');
   return forms;
 }
 
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
+/**
+ * Decodes every %XX run and leaves any other '%' literal. A run that is not UTF-8 (e.g. %C0%AE, an overlong '.'
+ * that some servers still decode as a dot) is refused rather than guessed at.
+ */
+function lenientDecode(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      throw StatusError.badRequest('resource path has a percent-encoding that is not UTF-8');
+    }
+  });
 }
 
 /** Keeps client-supplied text in an error message readable and bounded. */

@@ -19,13 +19,16 @@ export function statusFromUpstream(code: number, bodyText: string): MetaV1Status
   return buildStatus(code, reasonForCode(code), message || `the ConnectorClass API answered ${code}`);
 }
 
+// OpenSSL verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, DEPTH_ZERO_SELF_SIGNED_CERT, …) and Node's TLS codes.
+const TLS_ERROR_CODE = /^(ERR_TLS|ERR_SSL)|CERT|UNABLE_TO_|SELF_SIGNED|HOSTNAME_MISMATCH|INVALID_CA|^EPROTO$/;
+
 /** Network errors reaching an upstream, by errno (the http-proxy-middleware `status-code.ts` idea). */
 export function statusFromProxyError(err: NodeJS.ErrnoException, what: string): StatusError {
   const code = err.code ?? 'UNKNOWN';
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'UPSTREAM_TIMEOUT') {
     return StatusError.timeout(`${what} did not answer in time`);
   }
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'EPROTO') {
+  if (TLS_ERROR_CODE.test(code)) {
     return StatusError.serviceUnavailable(`${what} is unreachable: TLS failure (${code})`);
   }
   return StatusError.serviceUnavailable(`${what} is unreachable (${code})`);

@@ -1,0 +1,133 @@
+import { createLogger, type Logger } from '../../src/logger.js';
+import { createCaptureTransport } from '../helpers/log-capture.js';
+
+const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl';
+
+let capture: ReturnType<typeof createCaptureTransport>;
+let logger: Logger;
+
+beforeEach(() => {
+  capture = createCaptureTransport();
+  logger = createLogger('debug', [capture.transport]);
+});
+
+afterEach(() => {
+  // every line the logger wrote is one valid JSON object and no line holds the secret material
+  for (const line of capture.lines()) {
+    expect(() => JSON.parse(line)).not.toThrow();
+    expect(line).not.toContain(TOKEN);
+    expect(line).not.toContain('hunter2');
+  }
+  logger.close();
+});
+
+const entries = (): Record<string, unknown>[] => capture.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+const only = (): Record<string, unknown> => {
+  const all = entries();
+  expect(all).toHaveLength(1);
+  return all[0] as Record<string, unknown>;
+};
+
+describe('createLogger redaction', () => {
+  it.each([
+    ['authorization', `Bearer ${TOKEN}`],
+    ['Authorization', `Bearer ${TOKEN}`],
+    ['x-plugin-secret', TOKEN],
+    ['x-plugin-auth', TOKEN],
+    ['token', TOKEN],
+    ['accessToken', TOKEN],
+    ['password', 'hunter2'],
+    ['cookie', `session=${TOKEN}`],
+    ['clientSecret', 'hunter2'],
+  ])('a top-level field named %s is redacted', (field, value) => {
+    logger.info('request', { [field]: value, status: 200 });
+    expect(only()).toMatchObject({ level: 'info', message: 'request', [field]: '[REDACTED]', status: 200 });
+  });
+
+  it.each([
+    ['authorization', `Bearer ${TOKEN}`],
+    ['x-plugin-secret', TOKEN],
+    ['token', TOKEN],
+    ['password', 'hunter2'],
+  ])('a nested field named %s is redacted at any depth', (field, value) => {
+    logger.info('upstream', { req: { headers: { [field]: value, accept: 'application/json' } }, list: [{ [field]: value, n: 1 }] });
+    expect(only()).toMatchObject({
+      req: { headers: { [field]: '[REDACTED]', accept: 'application/json' } },
+      list: [{ [field]: '[REDACTED]', n: 1 }],
+    });
+  });
+
+  it('does not modify the objects the caller passed in', () => {
+    const meta = { req: { headers: { authorization: `Bearer ${TOKEN}` } } };
+    logger.info('x', meta);
+    expect(meta.req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it.each([
+    [`calling upstream with Bearer ${TOKEN}`, 'calling upstream with Bearer [REDACTED]'],
+    ['header was Bearer abc.def', 'header was Bearer [REDACTED]'],
+    ['bearer abc.def then more', 'bearer [REDACTED] then more'],
+    ['Basic YWRtaW46aHVudGVyMg==', 'Basic [REDACTED]'],
+    ['no credentials here', 'no credentials here'],
+  ])('message %j is logged as %j', (message, logged) => {
+    logger.warn(message);
+    expect(only()).toMatchObject({ level: 'warn', message: logged });
+  });
+
+  it('masks credentials inside string fields that are not named like secrets', () => {
+    logger.info('x', { detail: `Authorization: Bearer ${TOKEN}`, nested: { why: 'sent Bearer abc.def' } });
+    expect(only()).toMatchObject({ detail: 'Authorization: Bearer [REDACTED]', nested: { why: 'sent Bearer [REDACTED]' } });
+  });
+
+  it('an Error in a field keeps its name and a masked message', () => {
+    logger.error('review failed', { err: new Error(`TokenReview for Bearer ${TOKEN} failed`) });
+    expect(only()).toMatchObject({ level: 'error', message: 'review failed', err: { name: 'Error', message: 'TokenReview for Bearer [REDACTED] failed' } });
+  });
+
+  it('an Error passed as metadata has its message and stack masked', () => {
+    logger.error('review failed:', new Error(`token Bearer ${TOKEN} rejected`));
+    const entry = only();
+    expect(entry.message).toBe('review failed: token Bearer [REDACTED] rejected');
+    expect(String(entry.stack)).toContain('Bearer [REDACTED]');
+  });
+
+  it('an Error logged on its own does not leak the token', () => {
+    logger.error(new Error(`Bearer ${TOKEN} rejected`));
+    expect(entries()).toHaveLength(1);
+  });
+
+  it('child logger metadata is redacted too', () => {
+    logger.child({ token: TOKEN, requestId: 'r1' }).info('child');
+    expect(only()).toMatchObject({ token: '[REDACTED]', requestId: 'r1', message: 'child' });
+  });
+
+  it('every line is a single valid JSON object with level, message and timestamp', () => {
+    logger.info('a', { n: 1 });
+    logger.warn('b\nwith "quotes" and \u0001 control');
+    logger.debug('c', { deep: { deeper: { deepest: { x: [1, { y: 2 }] } } } });
+    const lines = capture.lines();
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line.includes('\n')).toBe(false);
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      expect(typeof entry.level).toBe('string');
+      expect(typeof entry.message).toBe('string');
+      expect(Number.isNaN(Date.parse(String(entry.timestamp)))).toBe(false);
+    }
+  });
+
+  it.each([
+    ['info', ['error', 'warn', 'info']],
+    ['warn', ['error', 'warn']],
+    ['error', ['error']],
+  ])('level %s keeps only %j', (level, kept) => {
+    const own = createCaptureTransport();
+    const l = createLogger(level, [own.transport]);
+    l.error('e');
+    l.warn('w');
+    l.info('i');
+    l.debug('d');
+    expect(own.lines().map((line) => (JSON.parse(line) as { level: string }).level)).toEqual(kept);
+    l.close();
+  });
+});
