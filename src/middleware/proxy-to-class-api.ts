@@ -3,7 +3,6 @@ import http from 'node:http';
 import https from 'node:https';
 import { createProxyMiddleware, type Options } from 'http-proxy-middleware';
 import { statusFromProxyError } from '../core/upstream-status.js';
-import { StatusError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { writeStatusError } from './error-handler.js';
 import { relayClassApiResponse } from './normalise-response.js';
@@ -45,6 +44,10 @@ function createProxy(agent: http.Agent, options: ClassApiProxyOptions): RequestH
     agent,
     on: {
       proxyReq: (proxyReq, req) => {
+        // http-proxy's urlJoin collapses '//' and turns a segment 'http:' + '/' into 'http://'; the request line
+        // must be exactly the target core/upstream-url built. Headers (and so the path) are not written yet:
+        // this hook runs on 'socket', and Expect, which would have written them early, was removed upstream.
+        proxyReq.path = required(req, 'upstream').requestTarget;
         const started = Date.now();
         const deadline = setTimeout(() => proxyReq.destroy(upstreamTimeout()), options.timeoutMs);
         proxyReq.once('response', (proxyRes) => {
@@ -74,5 +77,3 @@ function createProxy(agent: http.Agent, options: ClassApiProxyOptions): RequestH
 function upstreamTimeout(): Error {
   return Object.assign(new Error(`${UPSTREAM} did not answer in time`), { code: 'UPSTREAM_TIMEOUT' });
 }
-
-export { StatusError };
