@@ -77,3 +77,22 @@ describe('authentication (Bearer token → TokenReview)', () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe('OPTIONS is a read like GET', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('answers a CORS-style preflight without a token with 401 and forwards an authenticated OPTIONS as OPTIONS', async () => {
+    const preflight = await request(h.url).options(GITREFS).set('Origin', 'https://ui.example.com').set('Access-Control-Request-Method', 'GET');
+    expect(preflight.status).toBe(401);
+    expect(h.upstream.requests).toHaveLength(0);
+    const res = await request(h.url).options(GITREFS).set('Authorization', `Bearer ${ALICE}`);
+    expect(res.status).toBe(200);
+    expect(h.upstream.requests.map((r) => r.method)).toEqual(['OPTIONS']);
+  });
+});
