@@ -7,7 +7,8 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
-import { connectorResourcesRouter, RESOURCES_ROUTE } from './routes/connector-resources.js';
+import type { ToolTrust } from './middleware/resolve-upstream.js';
+import { API_PATH_ROUTE, connectorRoutes, RESOURCES_ROUTE } from './routes/connector-routes.js';
 import { FEATURE_FLAGS_PATH, featureFlagsRouter } from './routes/feature-flags.js';
 import { probesRouter } from './routes/probes.js';
 
@@ -17,6 +18,7 @@ export interface AppDeps {
   readonly connectors: ConnectorStore;
   readonly secrets: SecretStore;
   readonly flags: FeatureFlagSource;
+  readonly toolTrust: ToolTrust;
   readonly synced: () => boolean;
   readonly podNamespace: string;
   readonly upstream: { readonly timeoutMs: number; readonly pluginAuthEncoding: PluginAuthEncoding; readonly maxNormaliseBytes: number };
@@ -27,13 +29,14 @@ export interface AppDeps {
 /** Bounded route label for metrics and logs. */
 function routeOf(path: string): string {
   if (RESOURCES_ROUTE.test(path)) return 'resources';
+  if (API_PATH_ROUTE.test(path)) return 'path';
   if (path === FEATURE_FLAGS_PATH) return 'featureflags';
   if (path === '/healthz' || path === '/readyz' || path === '/metrics') return path.slice(1);
   return 'other';
 }
 
 /**
- * The service: probes and metrics, the resources route (its chain is in routes/connector-resources.ts), the
+ * The service: probes and metrics, the two Connector routes (their chains are in routes/connector-routes.ts), the
  * featureflags endpoint, then 404 and the single error renderer.
  */
 export function createApp(deps: AppDeps): Express {
@@ -45,7 +48,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accessLog(deps.logger, deps.metrics, routeOf));
   app.use(probesRouter({ synced: deps.synced, metrics: deps.metrics }));
   app.use(
-    connectorResourcesRouter({
+    connectorRoutes({
       ...deps,
       onUpstreamResponse: (status, seconds) => deps.metrics.upstreamSeconds.observe({ code: String(status) }, seconds),
     }),

@@ -9,6 +9,7 @@ import { KubeTokenReviewer } from './kube/token-reviewer.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { startServer, type RunningServer } from './server.js';
+import { createToolTrust } from './trust/tool-trust.js';
 
 /** JSON answers above this size are relayed unchanged rather than parsed and normalised. */
 const MAX_NORMALISE_BYTES = 16 * 1024 * 1024;
@@ -47,6 +48,7 @@ export async function startService(config: Config, logger: Logger, options: { co
     connectors: cache,
     secrets: cache,
     flags: cache,
+    toolTrust: createToolTrust({ secrets: cache, flags: cache, podNamespace: config.kube.podNamespace }),
     synced: () => cache.synced(),
     podNamespace: config.kube.podNamespace,
     upstream: { ...config.upstream, maxNormaliseBytes: MAX_NORMALISE_BYTES },

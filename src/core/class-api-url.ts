@@ -1,4 +1,5 @@
 import { StatusError } from '../errors.js';
+import { isHttpUrl } from './http-url.js';
 import type { ConnectorClass, Service, ServicePort } from './types.js';
 
 export type ServiceLookup = (namespace: string, name: string) => Service | undefined;
@@ -44,13 +45,4 @@ function relativePrefix(uri: string | undefined): string {
   if (!uri) return '';
   const trimmed = uri.replace(/^\/+/, '').replace(/\/+$/, '');
   return trimmed === '' ? '' : `/${trimmed}`;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
-  } catch {
-    return false;
-  }
 }

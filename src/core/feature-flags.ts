@@ -10,6 +10,8 @@ export const KNOWN_FEATURE_FLAGS: Readonly<Record<string, string>> = {
 };
 
 export const APIS_PERMISSIONS_FLAG = 'enable-connector-apis-permissions';
+export const WRITE_PASSTHROUGH_FLAG = 'enable-connector-apis-write-passthrough';
+export const CUSTOM_CA_FLAG = 'enable-custom-ca-certs';
 
 /** What GET /connectors-operator/featureflags answers: every known flag, overridden by the ConfigMap's data. */
 export function effectiveFeatureFlags(configMapData: Readonly<Record<string, string>>): Record<string, string> {

@@ -3,17 +3,20 @@ import { StatusError } from '../errors.js';
 /** Longest request-target we accept; longer ones get 414 before any other work. */
 export const MAX_REQUEST_TARGET_LENGTH = 8192;
 
-/** R1: /connectors/v1alpha1/namespaces/{ns}/connectors/{name}/resources/{resource...} */
-export const RESOURCES_ROUTE_PREFIX = ['connectors', 'v1alpha1', 'namespaces'] as const;
+/** Which of the two Connector routes a request-target is. */
+export type ConnectorRoute = 'resources' | 'path';
 
-export interface ResourceRequestPath {
+export interface ConnectorRequestPath {
+  /** R1 `…/namespaces/{ns}/connectors/{name}/resources/{resource...}` or R2 `…/{ns}/{name}/path/{api-path...}`. */
+  route: ConnectorRoute;
   namespace: string;
   name: string;
-  /** The resource path segments exactly as the client encoded them. */
-  rawResourceSegments: string[];
+  /** The resource (R1) or api-path (R2) segments exactly as the client encoded them. */
+  rawSegments: string[];
   /** Everything after the first '?', byte for byte; undefined when the target had no '?'. */
   rawQuery: string | undefined;
 }
+
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -32,23 +35,39 @@ export function splitRequestTarget(target: string): { rawPath: string; rawQuery:
  * Parses an R1 request-target. Returns undefined when the target is not that route (the caller answers 404);
  * throws a 400/414 StatusError when it is the route but unsafe or malformed.
  */
-export function parseResourceRequestPath(target: string): ResourceRequestPath | undefined {
-  if (target.length > MAX_REQUEST_TARGET_LENGTH) {
-    throw StatusError.uriTooLong(`request URI is longer than ${MAX_REQUEST_TARGET_LENGTH} characters`);
-  }
+export function parseResourceRequestPath(target: string): ConnectorRequestPath | undefined {
+  checkLength(target);
   const { rawPath, rawQuery } = splitRequestTarget(target);
-  const parts = rawPath.split('/');
   // ['', 'connectors', 'v1alpha1', 'namespaces', ns, 'connectors', name, 'resources', ...resource]
-  const [lead, c, v, n, rawNamespace, cs, rawName, r, ...resource] = parts;
+  const [lead, c, v, n, rawNamespace, cs, rawName, r, ...resource] = rawPath.split('/');
   if (lead !== '' || c !== 'connectors' || v !== 'v1alpha1' || n !== 'namespaces' || cs !== 'connectors' || r !== 'resources') {
     return undefined;
   }
-  if (rawNamespace === undefined || rawName === undefined || resource.length === 0) return undefined;
-  if (resource.length === 1 && resource[0] === '') return undefined; // `resources/` names no resource
+  return connectorPath('resources', rawNamespace, rawName, resource, rawQuery);
+}
+
+/** Parses an R2 request-target `/connectors/v1alpha1/{ns}/{name}/path/{api-path...}`, like parseResourceRequestPath. */
+export function parseApiRequestPath(target: string): ConnectorRequestPath | undefined {
+  checkLength(target);
+  const { rawPath, rawQuery } = splitRequestTarget(target);
+  const [lead, c, v, rawNamespace, rawName, p, ...apiPath] = rawPath.split('/');
+  if (lead !== '' || c !== 'connectors' || v !== 'v1alpha1' || p !== 'path') return undefined;
+  return connectorPath('path', rawNamespace, rawName, apiPath, rawQuery);
+}
+
+function checkLength(target: string): void {
+  if (target.length > MAX_REQUEST_TARGET_LENGTH) {
+    throw StatusError.uriTooLong(`request URI is longer than ${MAX_REQUEST_TARGET_LENGTH} characters`);
+  }
+}
+
+function connectorPath(route: ConnectorRoute, rawNamespace: string | undefined, rawName: string | undefined, segments: string[], rawQuery: string | undefined): ConnectorRequestPath | undefined {
+  if (rawNamespace === undefined || rawName === undefined || segments.length === 0) return undefined;
+  if (segments.length === 1 && segments[0] === '') return undefined; // `resources/` or `path/` names nothing
   const namespace = validateNamespace(rawNamespace);
   const name = validateObjectName(rawName);
-  validateResourceSegments(resource);
-  return { namespace, name, rawResourceSegments: resource, rawQuery };
+  validateResourceSegments(segments);
+  return { route, namespace, name, rawSegments: segments, rawQuery };
 }
 
 export function validateNamespace(raw: string): string {

@@ -3,6 +3,8 @@ export interface UpstreamTarget {
   origin: string;
   /** The origin-form request-target sent on the request line: base path prefix + raw segments + raw query. */
   requestTarget: string;
+  /** Certificates to trust for an https upstream instead of the defaults (the custom CA pool); undefined = system roots. */
+  ca?: readonly string[];
 }
 
 /**

@@ -13,6 +13,10 @@ export interface ConnectorStore {
 
 export interface SecretStore {
   secret(namespace: string, name: string): Secret | undefined;
+  /** Secrets of one namespace carrying a label with a value (a scan: memoise on revision()). */
+  labelledSecrets(namespace: string, label: string, value: string): Secret[];
+  /** Grows on every change to any Secret. */
+  revision(): number;
 }
 
 /** The feature-flag ConfigMap's data; empty while the ConfigMap does not exist. */
@@ -82,6 +86,16 @@ export class ClusterCache implements ConnectorStore, SecretStore, FeatureFlagSou
   }
   secret(namespace: string, name: string): Secret | undefined {
     return this.secrets.get(namespace, name);
+  }
+  labelledSecrets(namespace: string, label: string, value: string): Secret[] {
+    const found: Secret[] = [];
+    for (const secret of this.secrets.values()) {
+      if (secret.metadata.namespace === namespace && secret.metadata.labels?.[label] === value) found.push(secret);
+    }
+    return found;
+  }
+  revision(): number {
+    return this.secrets.revision();
   }
   flagData(): Readonly<Record<string, string>> {
     return this.configMaps.get(this.options.podNamespace, this.options.featureFlagsConfigMap)?.data ?? {};

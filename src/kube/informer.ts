@@ -46,6 +46,7 @@ export class Informer<T> {
   private readonly items = new Map<string, T>();
   private readonly options: InformerOptions<T>;
   private resourceVersion = '';
+  private changes = 0;
   private hasSynced = false;
   private stopped = false;
   private abort: AbortController | undefined;
@@ -63,6 +64,11 @@ export class Informer<T> {
 
   values(): IterableIterator<T> {
     return this.items.values();
+  }
+
+  /** Grows on every change to the cache: lets callers memoise what they derive from it. */
+  revision(): number {
+    return this.changes;
   }
 
   synced(): boolean {
@@ -104,6 +110,7 @@ export class Informer<T> {
   private async relist(): Promise<void> {
     const result = await withTimeout(this.options.list(), this.options.listTimeoutMs, `list ${this.options.resource}`);
     this.items.clear();
+    this.changes++;
     for (const raw of result.items) this.put(raw);
     this.resourceVersion = result.resourceVersion;
     if (!this.hasSynced) this.options.logger.info('cache synced', { resource: this.options.resource, objects: this.items.size });
@@ -141,7 +148,10 @@ export class Informer<T> {
         if (meta?.resourceVersion) this.resourceVersion = meta.resourceVersion;
         if (type === 'BOOKMARK' || !meta?.name) return;
         delivered = true;
-        if (type === 'DELETED') this.items.delete(objectKey(meta.namespace, meta.name));
+        if (type === 'DELETED') {
+          this.items.delete(objectKey(meta.namespace, meta.name));
+          this.changes++;
+        }
         else this.put(obj);
       };
       const onDone = (err: unknown) => {
@@ -166,6 +176,7 @@ export class Informer<T> {
     const meta = (raw as { metadata?: Metadata }).metadata;
     if (!meta?.name) return;
     this.items.set(objectKey(meta.namespace, meta.name), this.options.transform(raw));
+    this.changes++;
   }
 
   private sleep(ms: number): Promise<void> {

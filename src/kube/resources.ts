@@ -26,7 +26,7 @@ export function toConnector(raw: unknown): Connector {
 }
 
 export function toConnectorClass(raw: unknown): ConnectorClass {
-  const r = raw as Raw & { spec?: { api?: ConnectorClass['spec'] extends infer S ? S extends { api?: infer A } ? A : never : never }; status?: ConnectorClass['status'] };
+  const r = raw as Raw & { spec?: { api?: NonNullable<ConnectorClass['spec']>['api'] }; status?: ConnectorClass['status'] };
   return { metadata: meta(r), spec: r.spec?.api ? { api: r.spec.api } : {}, status: r.status?.api ? { api: r.status.api } : undefined };
 }
 
@@ -37,7 +37,9 @@ export function toService(raw: unknown): Service {
 
 export function toSecret(raw: unknown): Secret {
   const r = raw as Raw & { type?: string; data?: Record<string, string> };
-  return { metadata: meta(r), type: r.type, data: r.data };
+  // Labels only for Secrets: the custom CA pool is selected by the label connectors.cpaas.io/ca-cert.
+  const labels = r.metadata?.labels as Record<string, string> | undefined;
+  return { metadata: { ...meta(r), ...(labels ? { labels } : {}) }, type: r.type, data: r.data };
 }
 
 export function toConfigMap(raw: unknown): ConfigMap {

@@ -17,15 +17,24 @@ export function authorizeConnectorRead(reviewer: AccessReviewer, logger: Logger)
   };
 }
 
-/** SAR #2, only while enable-connector-apis-permissions is "true": `connectors/apis/<class>` with the method's verb. */
+/**
+ * SAR #2, only while enable-connector-apis-permissions is "true", with the method's verb: form A
+ * `connectors/apis/<class>`; if denied and an OpenAPI template matched, form B `connectors/apis/<class><template>`.
+ * Either allows. The 403 names form A, the grant that covers the whole class.
+ */
 export function authorizeConnectorApis(reviewer: AccessReviewer, flags: FeatureFlagSource, logger: Logger): RequestHandler {
   return async (req, _res, next) => {
     if (!isFlagEnabled(flags.flagData(), APIS_PERMISSIONS_FLAG)) return next();
     const { namespace, name } = required(req, 'path');
     const className = required(req, 'connectorClass').metadata.name;
+    const { template } = required(req, 'operation');
     const verb = rbacVerbForMethod(req.method) ?? 'get';
-    await requireAllowed(req, reviewer, connectorApisAttributes(namespace, name, className, verb), logger);
-    next();
+    const formA = connectorApisAttributes(namespace, name, className, verb);
+    if (await isAllowed(req, reviewer, formA, logger)) return next();
+    if (template !== undefined && (await isAllowed(req, reviewer, connectorApisAttributes(namespace, name, `${className}${template}`, verb), logger))) {
+      return next();
+    }
+    throw StatusError.forbidden(forbiddenMessage(required(req, 'user').username, formA));
   };
 }
 
@@ -38,15 +47,19 @@ export function authorizeFixed(reviewer: AccessReviewer, attributes: ResourceAtt
 }
 
 async function requireAllowed(req: Request, reviewer: AccessReviewer, attributes: ResourceAttributes, logger: Logger): Promise<void> {
-  const user = required(req, 'user');
-  let allowed: boolean;
+  if (!(await isAllowed(req, reviewer, attributes, logger))) {
+    throw StatusError.forbidden(forbiddenMessage(required(req, 'user').username, attributes));
+  }
+}
+
+/** One SubjectAccessReview for the authenticated caller; 503 when it cannot be made, never a pass. */
+async function isAllowed(req: Request, reviewer: AccessReviewer, attributes: ResourceAttributes, logger: Logger): Promise<boolean> {
   try {
-    allowed = await reviewer.review(user, attributes);
+    return await reviewer.review(required(req, 'user'), attributes);
   } catch (err) {
     logger.warn('access review failed', { error: err });
     throw StatusError.serviceUnavailable('access could not be reviewed: the Kubernetes API is unavailable');
   }
-  if (!allowed) throw StatusError.forbidden(forbiddenMessage(user.username, attributes));
 }
 
 /** Worded like the API server's own 403, so people recognise it and know which Role to ask for. */

@@ -1,22 +1,34 @@
 import type { RequestHandler } from 'express';
 import { sanitiseClientHeaders } from '../core/header-policy.js';
 import { buildPluginHeaders, type PluginAuthEncoding } from '../core/plugin-headers.js';
+import { toolAuthorization } from '../core/tool-credentials.js';
 import type { Connector, Secret } from '../core/types.js';
 import { StatusError } from '../errors.js';
 import type { SecretStore } from '../kube/cluster-cache.js';
 import { required } from './request-context.js';
 
-/**
- * Drops every client header of the policy (its token first) and sets X-Plugin-Meta/Auth/Secret from the
- * Connector and its Secret. Done here, before the proxy runs, because http-proxy skips its header hook when
- * the client sent `Expect`.
- */
-export function injectCredentials(secrets: SecretStore, authEncoding: PluginAuthEncoding): RequestHandler {
+// Both steps drop every client header of the policy (its token first) before setting the Connector's
+// credentials. This happens here, before the proxy runs, because http-proxy skips its header hook when the
+// client sent `Expect`.
+
+/** `api` dispatch (and R1): X-Plugin-Meta/Auth/Secret for the ConnectorClass API. */
+export function injectPluginHeaders(secrets: SecretStore, authEncoding: PluginAuthEncoding): RequestHandler {
   return (req, _res, next) => {
     const connector = required(req, 'connector');
     const secret = connectorSecret(connector, secrets);
     sanitiseClientHeaders(req.headers);
     Object.assign(req.headers, buildPluginHeaders({ address: connector.spec?.address ?? '', secret, authEncoding }));
+    next();
+  };
+}
+
+/** `proxy` dispatch: the tool gets the Connector's credentials as Authorization, and no X-Plugin-* ever. */
+export function injectToolCredentials(secrets: SecretStore): RequestHandler {
+  return (req, _res, next) => {
+    const connector = required(req, 'connector');
+    const authorization = toolAuthorization(connectorSecret(connector, secrets), describe(connector));
+    sanitiseClientHeaders(req.headers);
+    if (authorization) req.headers.authorization = authorization;
     next();
   };
 }
@@ -28,12 +40,15 @@ export function injectCredentials(secrets: SecretStore, authEncoding: PluginAuth
 export function connectorSecret(connector: Connector, secrets: SecretStore): Secret | undefined {
   const ref = connector.spec?.auth?.secretRef;
   if (!ref?.name) return undefined;
-  const { namespace, name } = connector.metadata;
-  const where = `connector '${namespace}/${name}'`;
+  const namespace = connector.metadata.namespace ?? '';
   if (ref.namespace && ref.namespace !== namespace) {
-    throw StatusError.badRequest(`secret reference of ${where} points to namespace '${ref.namespace}': only the connector's own namespace is allowed`);
+    throw StatusError.badRequest(`secret reference of ${describe(connector)} points to namespace '${ref.namespace}': only the connector's own namespace is allowed`);
   }
-  const secret = secrets.secret(namespace ?? '', ref.name);
-  if (!secret) throw StatusError.badRequest(`secret '${namespace}/${ref.name}' referenced by ${where} not found`);
+  const secret = secrets.secret(namespace, ref.name);
+  if (!secret) throw StatusError.badRequest(`secret '${namespace}/${ref.name}' referenced by ${describe(connector)} not found`);
   return secret;
+}
+
+function describe(connector: Connector): string {
+  return `connector '${connector.metadata.namespace}/${connector.metadata.name}'`;
 }

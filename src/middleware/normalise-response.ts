@@ -72,6 +72,18 @@ function isJson(proxyRes: IncomingMessage): boolean {
   return /^application\/([a-z0-9.+-]*\+)?json\b/i.test(proxyRes.headers['content-type'] ?? '');
 }
 
+/** A tool's answer as it is: status, headers (less hop-by-hop), streamed body; HEAD and 204/304 without one. */
+export function relayUnchanged(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
+  const code = proxyRes.statusCode ?? 502;
+  if (req.method === 'HEAD' || code === 204 || code === 304) {
+    res.writeHead(code, relayedHeaders(proxyRes));
+    res.end();
+    proxyRes.resume();
+    return;
+  }
+  streamThrough(proxyRes, res, code, relayedHeaders(proxyRes));
+}
+
 /** Streams a body; an upstream that breaks mid-body destroys the client connection (pipeline does). */
 function streamThrough(proxyRes: IncomingMessage, res: ServerResponse, code: number, headers: OutgoingHttpHeaders): void {
   res.writeHead(code, headers);

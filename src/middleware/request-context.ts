@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Paging } from '../core/list-shape.js';
-import type { ResourceRequestPath } from '../core/request-path.js';
+import type { MatchedOperation } from '../core/openapi-match.js';
+import type { ConnectorRequestPath } from '../core/request-path.js';
 import type { Connector, ConnectorClass, UserInfo } from '../core/types.js';
 import type { UpstreamTarget } from '../core/upstream-url.js';
 
@@ -9,11 +10,13 @@ import type { UpstreamTarget } from '../core/upstream-url.js';
  * fields) so http-proxy hooks, which only see the IncomingMessage, can read it too.
  */
 export interface RequestContext {
-  path?: ResourceRequestPath;
+  path?: ConnectorRequestPath;
   paging?: Paging;
   user?: UserInfo;
   connector?: Connector;
   connectorClass?: ConnectorClass;
+  /** The OpenAPI operation (R2); R1 is always the ConnectorClass API with no template. */
+  operation?: MatchedOperation;
   upstream?: UpstreamTarget;
   upstreamStatus?: number;
 }

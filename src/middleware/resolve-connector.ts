@@ -1,17 +1,12 @@
 import type { RequestHandler } from 'express';
-import { resolveClassApiUrl } from '../core/class-api-url.js';
-import { joinUpstreamTarget } from '../core/upstream-url.js';
 import { StatusError } from '../errors.js';
 import type { ConnectorStore } from '../kube/cluster-cache.js';
 import { contextOf, required } from './request-context.js';
 
-/**
- * Connector → ConnectorClass → class API base → upstream target, all from the watch caches.
- * 404 for an unknown Connector (worded like the API server), 400 for a missing class or an unresolved API.
- */
-export function resolveConnector(store: ConnectorStore, defaultNamespace: string): RequestHandler {
+/** Connector → ConnectorClass from the watch caches: 404 for an unknown Connector (worded like the API server), 400 for a missing class. */
+export function resolveConnector(store: ConnectorStore): RequestHandler {
   return (req, _res, next) => {
-    const { namespace, name, rawResourceSegments, rawQuery } = required(req, 'path');
+    const { namespace, name } = required(req, 'path');
     const connector = store.connector(namespace, name);
     if (!connector) throw StatusError.notFound(`connectors.connectors.alauda.io "${name}" not found`);
     const className = connector.spec?.connectorClassName ?? '';
@@ -19,11 +14,9 @@ export function resolveConnector(store: ConnectorStore, defaultNamespace: string
     if (!connectorClass) {
       throw StatusError.badRequest(`connectorclass '${className}' of connector '${namespace}/${name}' not found`);
     }
-    const base = resolveClassApiUrl(connectorClass, (ns, svc) => store.service(ns, svc), defaultNamespace);
     const ctx = contextOf(req);
     ctx.connector = connector;
     ctx.connectorClass = connectorClass;
-    ctx.upstream = joinUpstreamTarget(base, rawResourceSegments, rawQuery);
     next();
   };
 }

@@ -27,11 +27,11 @@ function thrown(target: string): StatusError {
 
 describe('parseResourceRequestPath: route matching', () => {
   it.each([
-    ['/connectors/v1alpha1/namespaces/ns/connectors/c/resources/gitrefs', { namespace: 'ns', name: 'c', rawResourceSegments: ['gitrefs'] }],
-    ['/connectors/v1alpha1/namespaces/ns/connectors/c/resources/a/b/c', { namespace: 'ns', name: 'c', rawResourceSegments: ['a', 'b', 'c'] }],
-    ['/connectors/v1alpha1/namespaces/ns/connectors/my.conn-1/resources/x', { namespace: 'ns', name: 'my.conn-1', rawResourceSegments: ['x'] }],
+    ['/connectors/v1alpha1/namespaces/ns/connectors/c/resources/gitrefs', { namespace: 'ns', name: 'c', rawSegments: ['gitrefs'] }],
+    ['/connectors/v1alpha1/namespaces/ns/connectors/c/resources/a/b/c', { namespace: 'ns', name: 'c', rawSegments: ['a', 'b', 'c'] }],
+    ['/connectors/v1alpha1/namespaces/ns/connectors/my.conn-1/resources/x', { namespace: 'ns', name: 'my.conn-1', rawSegments: ['x'] }],
   ])('%s → %j', (target, expected) => {
-    expect(parseResourceRequestPath(target)).toEqual({ ...expected, rawQuery: undefined });
+    expect(parseResourceRequestPath(target)).toEqual({ ...expected, route: 'resources', rawQuery: undefined });
   });
 
   it.each([
@@ -229,7 +229,7 @@ describe('parseResourceRequestPath: resource path safety', () => {
     ['x/', ['x', '']],
     ['a%20b', ['a%20b']],
   ])('resource %j keeps its raw segments %j', (resource, segments) => {
-    expect(parseResourceRequestPath(r1(resource))?.rawResourceSegments).toEqual(segments);
+    expect(parseResourceRequestPath(r1(resource))?.rawSegments).toEqual(segments);
   });
 });
 
@@ -317,7 +317,7 @@ describe('parseResourceRequestPath: property', () => {
           expect((err as StatusError).code).toBe(400);
           return;
         }
-        for (const segment of parsed?.rawResourceSegments ?? []) {
+        for (const segment of parsed?.rawSegments ?? []) {
           for (const form of strictlyDecodedForms(segment)) {
             expect(form.split('/').filter((piece) => piece === '.' || piece === '..')).toEqual([]);
           }

@@ -1,0 +1,90 @@
+import type { Request, RequestHandler, Response } from 'express';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { createProxyMiddleware, type Options } from 'http-proxy-middleware';
+import { statusFromProxyError } from '../core/upstream-status.js';
+import type { UpstreamTarget } from '../core/upstream-url.js';
+import type { Logger } from '../logger.js';
+import { writeStatusError } from './error-handler.js';
+import { relayClassApiResponse, relayUnchanged } from './normalise-response.js';
+import { contextOf, required } from './request-context.js';
+
+export interface UpstreamProxyOptions {
+  /** Deadline for the upstream's response headers, and idle bound on its body. */
+  readonly timeoutMs: number;
+  readonly logger: Logger;
+  readonly onUpstreamResponse?: (status: number, seconds: number) => void;
+}
+
+type Relay = (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => void;
+
+/** To the ConnectorClass API: lists normalised, errors turned into Status. */
+export function proxyToClassApi(options: UpstreamProxyOptions & { readonly maxNormaliseBytes: number }): RequestHandler {
+  return upstreamProxy('the ConnectorClass API', options, (proxyRes, req, res) =>
+    relayClassApiResponse(proxyRes, req, res, contextOf(req).paging, options));
+}
+
+/** To the tool itself: its answer relayed as it is (status, headers, body), its own 401/403 included. */
+export function proxyToTool(options: UpstreamProxyOptions): RequestHandler {
+  return upstreamProxy('the tool', options, relayUnchanged);
+}
+
+/**
+ * http-proxy-middleware to the upstream target resolved earlier in the chain. One proxy per scheme, because
+ * http-proxy takes a single agent; both agents keep connections alive (without that http-proxy closes both
+ * connections on every request). Network failures become Status through the shared renderer.
+ */
+function upstreamProxy(what: string, options: UpstreamProxyOptions, relay: Relay): RequestHandler {
+  const viaHttp = createProxy(what, new http.Agent({ keepAlive: true, maxFreeSockets: 64 }), options, relay);
+  const viaHttps = createProxy(what, new https.Agent({ keepAlive: true, maxFreeSockets: 64 }), options, relay);
+  return (req, res, next) => (required(req, 'upstream').origin.startsWith('https:') ? viaHttps : viaHttp)(req, res, next);
+}
+
+/** A target object carries the per-Connector CA pool: http-proxy copies `ca` from it to the TLS options. */
+function proxyTarget(upstream: UpstreamTarget): string | { protocol: string; host: string; hostname: string; port: string; ca: string[] } {
+  if (!upstream.ca) return upstream.origin;
+  const url = new URL(upstream.origin);
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { protocol: url.protocol, host: hostname, hostname, port: url.port || '443', ca: [...upstream.ca] };
+}
+
+function createProxy(what: string, agent: http.Agent, options: UpstreamProxyOptions, relay: Relay): RequestHandler {
+  const upstreamTimeout = () => Object.assign(new Error(`${what} did not answer in time`), { code: 'UPSTREAM_TIMEOUT' });
+  const proxyOptions: Options<Request, Response> = {
+    router: (req) => proxyTarget(required(req, 'upstream')) as string,
+    pathRewrite: (_path, req) => required(req, 'upstream').requestTarget,
+    changeOrigin: true,
+    toProxy: true,
+    xfwd: false,
+    selfHandleResponse: true,
+    agent,
+    on: {
+      proxyReq: (proxyReq, req) => {
+        // http-proxy's urlJoin collapses '//' and turns a segment 'http:' + '/' into 'http://'; the request line
+        // must be exactly the target core/upstream-url built. Headers (and so the path) are not written yet:
+        // this hook runs on 'socket', and Expect, which would have written them early, was removed upstream.
+        proxyReq.path = required(req, 'upstream').requestTarget;
+        const started = Date.now();
+        const deadline = setTimeout(() => proxyReq.destroy(upstreamTimeout()), options.timeoutMs);
+        proxyReq.once('response', (proxyRes) => {
+          clearTimeout(deadline);
+          options.onUpstreamResponse?.(proxyRes.statusCode ?? 0, (Date.now() - started) / 1000);
+          // Idle bound on the body: a stalled upstream must not hold the client forever.
+          proxyRes.setTimeout(options.timeoutMs, () => proxyRes.destroy(upstreamTimeout()));
+        });
+        proxyReq.once('close', () => clearTimeout(deadline));
+      },
+      proxyRes: (proxyRes, req, res) => {
+        contextOf(req).upstreamStatus = proxyRes.statusCode;
+        relay(proxyRes, req, res);
+      },
+      error: (err, req, res) => {
+        const errno = err as NodeJS.ErrnoException;
+        options.logger.warn('upstream request failed', { upstream: what, code: errno.code, message: err.message, path: (req as Request).path });
+        if (res instanceof http.ServerResponse) writeStatusError(res, statusFromProxyError(errno, what));
+        else res.destroy();
+      },
+    },
+  };
+  return createProxyMiddleware(proxyOptions);
+}
