@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
+import { STATUS_CODES, type RequestListener } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { buildStatus, type StatusReason } from './errors.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -19,6 +21,7 @@ export async function startServer(handler: RequestListener, config: Config['serv
   const server = config.tls
     ? https.createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' }, handler)
     : http.createServer(handler);
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.headersTimeout = config.keepAliveTimeoutMs + 1000; // must exceed keepAliveTimeout (nodejs/node#27363)
   await new Promise<void>((resolve, reject) => {
@@ -33,6 +36,25 @@ export async function startServer(handler: RequestListener, config: Config['serv
   const url = `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info('listening', { url, port });
   return { server, port, url, close: () => closeGracefully(server, config.shutdownTimeoutMs) };
+}
+
+// Requests Node's parser refuses (oversized headers, conflicting Content-Length and Transfer-Encoding, bad
+// request lines) never reach Express; answer them as Status too instead of Node's bare 400.
+const PARSER_ERRORS: Readonly<Record<string, [number, StatusReason, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, '', 'request header fields too large'],
+  HPE_UNEXPECTED_CONTENT_LENGTH: [400, 'BadRequest', 'conflicting Content-Length and Transfer-Encoding'],
+};
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (err as { code?: string }).code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [code, reason, message] = PARSER_ERRORS[err.code ?? ''] ?? [400, 'BadRequest', 'malformed HTTP request'];
+  const body = JSON.stringify(buildStatus(code, reason, message));
+  socket.end(
+    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function closeGracefully(server: http.Server, timeoutMs: number): Promise<void> {

@@ -12,13 +12,17 @@ export type { KubeConfig };
 export function loadKubeConfig(kubeconfigPath: string | undefined): KubeConfig {
   const kc = new KubeConfig();
   if (kubeconfigPath !== undefined) {
-    kc.loadFromFile(kubeconfigPath);
+    try {
+      kc.loadFromFile(kubeconfigPath);
+    } catch (err) {
+      throw new Error(`cannot load the kubeconfig ${kubeconfigPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   } else {
     if (!existsSync(SERVICE_ACCOUNT_TOKEN)) {
       throw new Error(`KUBECONFIG is not set and ${SERVICE_ACCOUNT_TOKEN} does not exist: not running in a cluster`);
     }
     kc.loadFromCluster();
   }
-  if (!kc.getCurrentCluster()) throw new Error('the kubeconfig has no current cluster');
+  if (!kc.getCurrentCluster()) throw new Error(`the kubeconfig ${kubeconfigPath ?? '(in-cluster)'} has no current cluster`);
   return kc;
 }

@@ -21,18 +21,10 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  */
 export function relayClassApiResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, paging: Paging | undefined, options: NormaliseOptions): void {
   const code = proxyRes.statusCode ?? 502;
-  const headers = relayedHeaders(proxyRes);
-  if (req.method === 'HEAD' || code === 204 || code === 304) {
-    res.writeHead(code, headers);
-    res.end();
-    proxyRes.resume();
-    return;
-  }
   const is2xx = code >= 200 && code < 300;
-  if (is2xx && !isJson(proxyRes)) {
-    streamThrough(proxyRes, res, code, headers);
-    return;
-  }
+  // Nothing to normalise: no body (HEAD, 204, 304) or a non-JSON success.
+  if (hasNoBody(req, code) || (is2xx && !isJson(proxyRes))) return relayUnchanged(proxyRes, req, res);
+  const headers = relayedHeaders(proxyRes);
   const cap = is2xx ? options.maxNormaliseBytes : MAX_ERROR_BODY_BYTES;
   collect(proxyRes, cap, (err, raw, overflow) => {
     if (err) return writeStatusError(res, StatusError.serviceUnavailable('the ConnectorClass API broke off its answer'));
@@ -75,21 +67,20 @@ function isJson(proxyRes: IncomingMessage): boolean {
 /** A tool's answer as it is: status, headers (less hop-by-hop), streamed body; HEAD and 204/304 without one. */
 export function relayUnchanged(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
   const code = proxyRes.statusCode ?? 502;
-  if (req.method === 'HEAD' || code === 204 || code === 304) {
-    res.writeHead(code, relayedHeaders(proxyRes));
+  res.writeHead(code, relayedHeaders(proxyRes));
+  if (hasNoBody(req, code)) {
     res.end();
     proxyRes.resume();
     return;
   }
-  streamThrough(proxyRes, res, code, relayedHeaders(proxyRes));
-}
-
-/** Streams a body; an upstream that breaks mid-body destroys the client connection (pipeline does). */
-function streamThrough(proxyRes: IncomingMessage, res: ServerResponse, code: number, headers: OutgoingHttpHeaders): void {
-  res.writeHead(code, headers);
   streamRest(proxyRes, res);
 }
 
+function hasNoBody(req: IncomingMessage, code: number): boolean {
+  return req.method === 'HEAD' || code === 204 || code === 304;
+}
+
+/** Streams a body; an upstream that breaks mid-body destroys the client connection (pipeline does). */
 function streamRest(proxyRes: IncomingMessage, res: ServerResponse): void {
   pipeline(proxyRes, res, (err) => {
     if (err) res.destroy();

@@ -1,0 +1,64 @@
+import net from 'node:net';
+import { ALICE, resourcesPath, startHarness, type Harness } from '../../helpers/harness.js';
+
+/** Writes raw bytes and reads until the server closes, bounded in time. */
+function rawExchange(url: string, request: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let answer = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no close within 5 s; got ${answer.slice(0, 200)}`));
+    }, 5000);
+    socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    socket.on('error', () => undefined);
+    socket.write(request);
+  });
+}
+
+function statusOf(answer: string): { code: number; body: Record<string, unknown> } {
+  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  expect(head).toMatch(/content-type: application\/json/i);
+  return { code: Number(head.split(' ')[1]), body: JSON.parse(body) as Record<string, unknown> };
+}
+
+describe("requests Node's HTTP parser refuses are answered as Status too", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('answers 431 Status to oversized headers', async () => {
+    const answer = await rawExchange(h.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const { code, body } = statusOf(answer);
+    expect(code).toBe(431);
+    expect(body).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 431 });
+  });
+
+  it('answers 400 Status to conflicting Content-Length and Transfer-Encoding, and nothing reaches the upstream', async () => {
+    h.upstream.reset();
+    const target = resourcesPath('team-a', 'git1', 'gitrefs');
+    const answer = await rawExchange(
+      h.url,
+      `GET ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ALICE}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+    );
+    const { code, body } = statusOf(answer);
+    expect(code).toBe(400);
+    expect(body).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+
+  it('answers 400 Status to a malformed request line', async () => {
+    const { code, body } = statusOf(await rawExchange(h.url, 'GET\r\n\r\n'));
+    expect(code).toBe(400);
+    expect(body).toMatchObject({ kind: 'Status', code: 400 });
+  });
+});
