@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
+import { requestId } from './middleware/request-id.js';
 import type { ToolTrust } from './middleware/resolve-upstream.js';
 import { API_PATH_ROUTE, connectorRoutes, RESOURCES_ROUTE } from './routes/connector-routes.js';
 import { FEATURE_FLAGS_PATH, featureFlagsRouter } from './routes/feature-flags.js';
@@ -45,12 +46,13 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', false); // the raw query is forwarded; nothing here reads req.query
 
+  app.use(requestId());
   app.use(accessLog(deps.logger, deps.metrics, routeOf));
   app.use(probesRouter({ synced: deps.synced, metrics: deps.metrics }));
   app.use(
     connectorRoutes({
       ...deps,
-      onUpstreamResponse: (status, seconds) => deps.metrics.upstreamSeconds.observe({ code: String(status) }, seconds),
+      onUpstreamResponse: (dispatch, status, seconds) => deps.metrics.upstreamSeconds.observe({ dispatch, code: String(status) }, seconds),
     }),
   );
   app.use(featureFlagsRouter(deps));

@@ -7,6 +7,8 @@ export interface Config {
     readonly host: string;
     readonly port: number;
     readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+    /** How often the TLS files are checked for a renewed certificate. */
+    readonly tlsReloadIntervalMs: number;
     /** Above common ingress idle timeouts (60 s) so the proxy in front never reuses a socket we just closed. */
     readonly keepAliveTimeoutMs: number;
     /** SIGTERM: how long in-flight requests may take before their sockets are destroyed. */
@@ -62,6 +64,7 @@ const ENV_SCHEMA = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
+  TLS_RELOAD_INTERVAL_MS: integer('TLS_RELOAD_INTERVAL_MS', 100, 3_600_000).default('5000'),
   POD_NAMESPACE: dns1123('POD_NAMESPACE').default('connectors-system'),
   CONFIG_FEATURE_FLAGS_NAME: z.string().min(1).optional(),
   CONFIG_NAME: z.string().min(1).optional(),
@@ -121,6 +124,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       host: e.HOST,
       port: e.PORT,
       tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+      tlsReloadIntervalMs: e.TLS_RELOAD_INTERVAL_MS,
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { buildStatus, type StatusReason } from './errors.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { readCertificatePair, reloadCertificatesOnChange } from './tls/certificate-reloader.js';
 
 export interface RunningServer {
   readonly server: http.Server;
@@ -19,8 +19,9 @@ export interface RunningServer {
 /** Listens (HTTP, or HTTPS when TLS files are configured) and logs the bound port (PORT=0 picks one). */
 export async function startServer(handler: RequestListener, config: Config['server'], logger: Logger): Promise<RunningServer> {
   const server = config.tls
-    ? https.createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' }, handler)
+    ? https.createServer({ ...readCertificatePair(config.tls), minVersion: 'TLSv1.2' }, handler)
     : http.createServer(handler);
+  const stopReloading = config.tls ? reloadCertificatesOnChange(server as https.Server, config.tls, logger, config.tlsReloadIntervalMs) : () => undefined;
   server.on('clientError', answerClientError);
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.headersTimeout = config.keepAliveTimeoutMs + 1000; // must exceed keepAliveTimeout (nodejs/node#27363)
@@ -35,7 +36,15 @@ export async function startServer(handler: RequestListener, config: Config['serv
   const scheme = config.tls ? 'https' : 'http';
   const url = `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info('listening', { url, port });
-  return { server, port, url, close: () => closeGracefully(server, config.shutdownTimeoutMs) };
+  return {
+    server,
+    port,
+    url,
+    close: () => {
+      stopReloading();
+      return closeGracefully(server, config.shutdownTimeoutMs);
+    },
+  };
 }
 
 // Requests Node's parser refuses (oversized headers, conflicting Content-Length and Transfer-Encoding, bad

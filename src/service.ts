@@ -28,6 +28,8 @@ export interface Service {
 export async function startService(config: Config, logger: Logger, options: { collectDefaultMetrics?: boolean } = {}): Promise<Service> {
   const kubeConfig = loadKubeConfig(config.kube.kubeconfigPath);
   const metrics = createMetrics({ collectDefaults: options.collectDefaultMetrics ?? true });
+  const onCall = (kind: string, result: 'ok' | 'error') => metrics.kubeCalls.inc({ kind, result });
+  const onLookup = (cache: string, hit: boolean) => metrics.cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
   const cache = new ClusterCache({
     kubeConfig,
     podNamespace: config.kube.podNamespace,
@@ -36,15 +38,14 @@ export async function startService(config: Config, logger: Logger, options: { co
     listTimeoutMs: Math.max(config.kube.reviewTimeoutMs, 30_000),
     logger,
     onWatchRestart: (resource) => metrics.watchRestarts.inc({ resource }),
+    onCall,
+    onLookup,
   });
-  const reviewCache = {
-    ...config.authCache,
-    onLookup: (cacheName: 'token' | 'access', hit: boolean) => metrics.cacheLookups.inc({ cache: cacheName, result: hit ? 'hit' : 'miss' }),
-  };
+  const reviewCache = { ...config.authCache, onLookup };
   const timeoutMs = config.kube.reviewTimeoutMs;
   const app = createApp({
-    tokenReviewer: new CachingTokenReviewer(new KubeTokenReviewer({ kubeConfig, timeoutMs }), reviewCache),
-    accessReviewer: new CachingAccessReviewer(new KubeAccessReviewer({ kubeConfig, timeoutMs }), reviewCache),
+    tokenReviewer: new CachingTokenReviewer(new KubeTokenReviewer({ kubeConfig, timeoutMs, onCall }), reviewCache),
+    accessReviewer: new CachingAccessReviewer(new KubeAccessReviewer({ kubeConfig, timeoutMs, onCall }), reviewCache),
     connectors: cache,
     secrets: cache,
     flags: cache,

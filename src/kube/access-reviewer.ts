@@ -1,6 +1,6 @@
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { ResourceAttributes, UserInfo } from '../core/types.js';
-import { withTimeout } from './with-timeout.js';
+import { observed, withTimeout, type KubeCallObserver } from './with-timeout.js';
 
 /** true: allowed. Throws when the review could not be made at all. */
 export interface AccessReviewer {
@@ -12,13 +12,16 @@ export class KubeAccessReviewer implements AccessReviewer {
   private readonly api: AuthorizationV1Api;
   private readonly timeoutMs: number;
 
-  constructor(options: { readonly kubeConfig: KubeConfig; readonly timeoutMs: number }) {
+  private readonly onCall: KubeCallObserver | undefined;
+
+  constructor(options: { readonly kubeConfig: KubeConfig; readonly timeoutMs: number; readonly onCall?: KubeCallObserver }) {
     this.api = options.kubeConfig.makeApiClient(AuthorizationV1Api);
     this.timeoutMs = options.timeoutMs;
+    this.onCall = options.onCall;
   }
 
   async review(user: UserInfo, attributes: ResourceAttributes): Promise<boolean> {
-    const result = await withTimeout(
+    const result = await observed('subjectaccessreview', withTimeout(
       this.api.createSubjectAccessReview({
         body: {
           apiVersion: 'authorization.k8s.io/v1',
@@ -28,7 +31,7 @@ export class KubeAccessReviewer implements AccessReviewer {
       }),
       this.timeoutMs,
       'SubjectAccessReview',
-    );
+    ), this.onCall);
     return result.status?.allowed === true && result.status.denied !== true;
   }
 }

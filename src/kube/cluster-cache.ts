@@ -2,6 +2,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client
 import type { ConfigMap, Connector, ConnectorClass, Secret, Service } from '../core/types.js';
 import type { Logger } from '../logger.js';
 import { Informer, type InformerOptions, type ListResult } from './informer.js';
+import type { KubeCallObserver } from './with-timeout.js';
 import { CONNECTORS_API, WATCH_PATHS, toConfigMap, toConnector, toConnectorClass, toSecret, toService } from './resources.js';
 
 /** Connectors, ConnectorClasses and the Services that class API refs name. */
@@ -32,6 +33,9 @@ export interface ClusterCacheOptions {
   readonly listTimeoutMs: number;
   readonly logger: Logger;
   readonly onWatchRestart?: (resource: string, reason: string) => void;
+  readonly onCall?: KubeCallObserver;
+  /** Told of every object lookup on the request path (connector, connectorclass, secret) and whether it hit. */
+  readonly onLookup?: (cache: string, hit: boolean) => void;
 }
 
 interface Listed {
@@ -76,16 +80,16 @@ export class ClusterCache implements ConnectorStore, SecretStore, FeatureFlagSou
   }
 
   connector(namespace: string, name: string): Connector | undefined {
-    return this.connectors.get(namespace, name);
+    return this.observe('connector', this.connectors.get(namespace, name));
   }
   connectorClass(name: string): ConnectorClass | undefined {
-    return this.classes.get(undefined, name);
+    return this.observe('connectorclass', this.classes.get(undefined, name));
   }
   service(namespace: string, name: string): Service | undefined {
     return this.services.get(namespace, name);
   }
   secret(namespace: string, name: string): Secret | undefined {
-    return this.secrets.get(namespace, name);
+    return this.observe('secret', this.secrets.get(namespace, name));
   }
   labelledSecrets(namespace: string, label: string, value: string): Secret[] {
     const found: Secret[] = [];
@@ -109,14 +113,19 @@ export class ClusterCache implements ConnectorStore, SecretStore, FeatureFlagSou
     await Promise.all(this.all().map((i) => i.stop()));
   }
 
+  private observe<T>(cache: string, found: T | undefined): T | undefined {
+    this.options.onLookup?.(cache, found !== undefined);
+    return found;
+  }
+
   private all(): Informer<unknown>[] {
     return [this.connectors, this.classes, this.services, this.secrets, this.configMaps];
   }
 
   private informer<T>(resource: string, watchPath: string, transform: (raw: unknown) => T, list: () => Promise<ListResult>, watchQuery?: Record<string, string>): Informer<T> {
-    const { kubeConfig, watch, listTimeoutMs, logger, onWatchRestart } = this.options;
+    const { kubeConfig, watch, listTimeoutMs, logger, onWatchRestart, onCall } = this.options;
     const options: InformerOptions<T> = {
-      resource, kubeConfig, watchPath, watchQuery, list, transform, listTimeoutMs, logger, onRestart: onWatchRestart,
+      resource, kubeConfig, watchPath, watchQuery, list, transform, listTimeoutMs, logger, onRestart: onWatchRestart, onCall,
       backoff: { initialMs: watch.backoffInitialMs, maxMs: watch.backoffMaxMs },
       stallTimeoutMs: watch.stallTimeoutMs,
     };

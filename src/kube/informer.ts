@@ -1,6 +1,6 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../logger.js';
-import { withTimeout } from './with-timeout.js';
+import { observed, withTimeout, type KubeCallObserver } from './with-timeout.js';
 
 export interface ListResult {
   resourceVersion: string;
@@ -23,6 +23,7 @@ export interface InformerOptions<T> {
   readonly listTimeoutMs: number;
   readonly logger: Logger;
   readonly onRestart?: (resource: string, reason: string) => void;
+  readonly onCall?: KubeCallObserver;
 }
 
 interface Metadata {
@@ -108,7 +109,8 @@ export class Informer<T> {
   }
 
   private async relist(): Promise<void> {
-    const result = await withTimeout(this.options.list(), this.options.listTimeoutMs, `list ${this.options.resource}`);
+    const { list, listTimeoutMs, resource, onCall } = this.options;
+    const result = await observed('list', withTimeout(list(), listTimeoutMs, `list ${resource}`), onCall);
     this.items.clear();
     this.changes++;
     for (const raw of result.items) this.put(raw);
@@ -160,6 +162,7 @@ export class Informer<T> {
         else finish(err ?? null);
       };
       armStallTimer();
+      this.options.onCall?.('watch', 'ok');
       // Server-side timeout slightly randomised so that replicas do not re-watch in lockstep.
       const query = { ...watchQuery, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 240 + Math.floor(Math.random() * 120) };
       new Watch(kubeConfig)

@@ -1,6 +1,6 @@
 import { AuthenticationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { UserInfo } from '../core/types.js';
-import { withTimeout } from './with-timeout.js';
+import { observed, withTimeout, type KubeCallObserver } from './with-timeout.js';
 
 /** undefined: the token does not authenticate. Throws when the review could not be made at all. */
 export interface TokenReviewer {
@@ -12,16 +12,23 @@ export class KubeTokenReviewer implements TokenReviewer {
   private readonly api: AuthenticationV1Api;
   private readonly timeoutMs: number;
 
-  constructor(options: { readonly kubeConfig: KubeConfig; readonly timeoutMs: number }) {
+  private readonly onCall: KubeCallObserver | undefined;
+
+  constructor(options: { readonly kubeConfig: KubeConfig; readonly timeoutMs: number; readonly onCall?: KubeCallObserver }) {
     this.api = options.kubeConfig.makeApiClient(AuthenticationV1Api);
     this.timeoutMs = options.timeoutMs;
+    this.onCall = options.onCall;
   }
 
   async review(token: string): Promise<UserInfo | undefined> {
-    const result = await withTimeout(
-      this.api.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } }),
-      this.timeoutMs,
-      'TokenReview',
+    const result = await observed(
+      'tokenreview',
+      withTimeout(
+        this.api.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } }),
+        this.timeoutMs,
+        'TokenReview',
+      ),
+      this.onCall,
     );
     const status = result.status;
     if (!status?.authenticated || !status.user?.username) return undefined;

@@ -12,3 +12,18 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Told of every Kubernetes API call: its kind (tokenreview, subjectaccessreview, list, watch) and outcome. */
+export type KubeCallObserver = (kind: string, result: 'ok' | 'error') => void;
+
+/** Reports a call's outcome to the observer and passes the promise through. */
+export async function observed<T>(kind: string, call: Promise<T>, onCall: KubeCallObserver | undefined): Promise<T> {
+  try {
+    const value = await call;
+    onCall?.(kind, 'ok');
+    return value;
+  } catch (err) {
+    onCall?.(kind, 'error');
+    throw err;
+  }
+}

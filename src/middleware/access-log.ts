@@ -10,6 +10,8 @@ import { contextOf } from './request-context.js';
 export function accessLog(logger: Logger, metrics: Metrics, routeOf: (path: string) => string): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    // Taken now: the proxy rewrites req.url (and so req.path) to the upstream's path later on.
+    const path = req.originalUrl.split('?', 1)[0] ?? '';
     metrics.inFlight.inc();
     let logged = false;
     const done = () => {
@@ -17,19 +19,22 @@ export function accessLog(logger: Logger, metrics: Metrics, routeOf: (path: stri
       logged = true;
       metrics.inFlight.dec();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeOf(req.path);
+      const route = routeOf(path);
       const code = res.writableFinished ? res.statusCode : 0; // 0: the connection ended before the answer did
-      metrics.requests.inc({ route, code: String(code) });
-      metrics.requestSeconds.observe({ route }, seconds);
       const ctx = contextOf(req);
+      const dispatch = ctx.operation?.providerType ?? 'none';
+      metrics.requests.inc({ route, dispatch, connectorclass: ctx.connectorClass?.metadata.name ?? '', code: String(code) });
+      metrics.requestSeconds.observe({ route, dispatch }, seconds);
       const connector = ctx.path ? `${ctx.path.namespace}/${ctx.path.name}` : undefined;
       logger.info('request', {
+        requestId: ctx.requestId,
         method: req.method,
-        path: req.path,
+        path,
         status: code,
         durationMs: Math.round(seconds * 1e4) / 10,
         user: ctx.user?.username,
         connector,
+        dispatch,
         upstreamStatus: ctx.upstreamStatus,
       });
     };

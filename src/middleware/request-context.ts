@@ -10,6 +10,7 @@ import type { UpstreamTarget } from '../core/upstream-url.js';
  * fields) so http-proxy hooks, which only see the IncomingMessage, can read it too.
  */
 export interface RequestContext {
+  requestId?: string;
   path?: ConnectorRequestPath;
   paging?: Paging;
   user?: UserInfo;

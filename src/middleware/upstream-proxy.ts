@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { createProxyMiddleware, type Options } from 'http-proxy-middleware';
 import { statusFromProxyError } from '../core/upstream-status.js';
+import type { ProviderType } from '../core/openapi-match.js';
 import type { UpstreamTarget } from '../core/upstream-url.js';
 import type { Logger } from '../logger.js';
 import { writeStatusError } from './error-handler.js';
@@ -13,20 +14,20 @@ export interface UpstreamProxyOptions {
   /** Deadline for the upstream's response headers, and idle bound on its body. */
   readonly timeoutMs: number;
   readonly logger: Logger;
-  readonly onUpstreamResponse?: (status: number, seconds: number) => void;
+  readonly onUpstreamResponse?: (dispatch: ProviderType, status: number, seconds: number) => void;
 }
 
 type Relay = (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => void;
 
 /** To the ConnectorClass API: lists normalised, errors turned into Status. */
 export function proxyToClassApi(options: UpstreamProxyOptions & { readonly maxNormaliseBytes: number }): RequestHandler {
-  return upstreamProxy('the ConnectorClass API', options, (proxyRes, req, res) =>
+  return upstreamProxy({ what: 'the ConnectorClass API', dispatch: 'api' }, options, (proxyRes, req, res) =>
     relayClassApiResponse(proxyRes, req, res, contextOf(req).paging, options));
 }
 
 /** To the tool itself: its answer relayed as it is (status, headers, body), its own 401/403 included. */
 export function proxyToTool(options: UpstreamProxyOptions): RequestHandler {
-  return upstreamProxy('the tool', options, relayUnchanged);
+  return upstreamProxy({ what: 'the tool', dispatch: 'proxy' }, options, relayUnchanged);
 }
 
 /**
@@ -34,9 +35,15 @@ export function proxyToTool(options: UpstreamProxyOptions): RequestHandler {
  * http-proxy takes a single agent; both agents keep connections alive (without that http-proxy closes both
  * connections on every request). Network failures become Status through the shared renderer.
  */
-function upstreamProxy(what: string, options: UpstreamProxyOptions, relay: Relay): RequestHandler {
-  const viaHttp = createProxy(what, new http.Agent({ keepAlive: true, maxFreeSockets: 64 }), options, relay);
-  const viaHttps = createProxy(what, new https.Agent({ keepAlive: true, maxFreeSockets: 64 }), options, relay);
+interface Upstream {
+  /** How error messages name the upstream. */
+  what: string;
+  dispatch: ProviderType;
+}
+
+function upstreamProxy(upstream: Upstream, options: UpstreamProxyOptions, relay: Relay): RequestHandler {
+  const viaHttp = createProxy(upstream, new http.Agent({ keepAlive: true, maxFreeSockets: 64 }), options, relay);
+  const viaHttps = createProxy(upstream, new https.Agent({ keepAlive: true, maxFreeSockets: 64 }), options, relay);
   return (req, res, next) => (required(req, 'upstream').origin.startsWith('https:') ? viaHttps : viaHttp)(req, res, next);
 }
 
@@ -48,7 +55,7 @@ function proxyTarget(upstream: UpstreamTarget): string | { protocol: string; hos
   return { protocol: url.protocol, host: hostname, hostname, port: url.port || '443', ca: [...upstream.ca] };
 }
 
-function createProxy(what: string, agent: http.Agent, options: UpstreamProxyOptions, relay: Relay): RequestHandler {
+function createProxy({ what, dispatch }: Upstream, agent: http.Agent, options: UpstreamProxyOptions, relay: Relay): RequestHandler {
   const upstreamTimeout = () => Object.assign(new Error(`${what} did not answer in time`), { code: 'UPSTREAM_TIMEOUT' });
   const proxyOptions: Options<Request, Response> = {
     router: (req) => proxyTarget(required(req, 'upstream')) as string,
@@ -68,7 +75,7 @@ function createProxy(what: string, agent: http.Agent, options: UpstreamProxyOpti
         const deadline = setTimeout(() => proxyReq.destroy(upstreamTimeout()), options.timeoutMs);
         proxyReq.once('response', (proxyRes) => {
           clearTimeout(deadline);
-          options.onUpstreamResponse?.(proxyRes.statusCode ?? 0, (Date.now() - started) / 1000);
+          options.onUpstreamResponse?.(dispatch, proxyRes.statusCode ?? 0, (Date.now() - started) / 1000);
           // Idle bound on the body: a stalled upstream must not hold the client forever.
           proxyRes.setTimeout(options.timeoutMs, () => proxyRes.destroy(upstreamTimeout()));
         });

@@ -14,7 +14,7 @@ import { allowConnectorMethods } from '../middleware/method-gate.js';
 import { parseConnectorPath } from '../middleware/parse-connector-path.js';
 import { resolveConnector } from '../middleware/resolve-connector.js';
 import { resolveClassApiTarget, resolveToolTarget, type ToolTrust } from '../middleware/resolve-upstream.js';
-import { proxyToClassApi, proxyToTool } from '../middleware/upstream-proxy.js';
+import { proxyToClassApi, proxyToTool, type UpstreamProxyOptions } from '../middleware/upstream-proxy.js';
 
 // RegExps, not ':param' patterns: Express would decode %2F and %2e%2e inside params.
 /** R1 `/connectors/v1alpha1/namespaces/{ns}/connectors/{name}/resources/{resource...}` */
@@ -32,7 +32,7 @@ export interface ConnectorRoutesDeps {
   readonly podNamespace: string;
   readonly upstream: { readonly timeoutMs: number; readonly pluginAuthEncoding: PluginAuthEncoding; readonly maxNormaliseBytes: number };
   readonly logger: Logger;
-  readonly onUpstreamResponse?: (status: number, seconds: number) => void;
+  readonly onUpstreamResponse?: UpstreamProxyOptions['onUpstreamResponse'];
 }
 
 /** Both Connector routes; each chain reads top to bottom in the order a request travels it. */
