@@ -13,7 +13,7 @@ function configError(argv: string[], env: Record<string, string | undefined>): C
 }
 
 const DEFAULTS: Config = {
-  server: { host: '0.0.0.0', port: 8080, tls: undefined, keepAliveTimeoutMs: 65000, shutdownTimeoutMs: 8000 },
+  server: { host: '0.0.0.0', port: 8080, tls: undefined, tlsReloadIntervalMs: 5000, keepAliveTimeoutMs: 65000, shutdownTimeoutMs: 8000 },
   kube: {
     kubeconfigPath: '/home/u/.kube/config',
     inClusterHost: undefined,
