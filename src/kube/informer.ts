@@ -1,5 +1,6 @@
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../logger.js';
+import { openWatchStream, WatchExpiredError, type WatchStream } from './watch-stream.js';
 import { observed, withTimeout, type KubeCallObserver } from './with-timeout.js';
 
 export interface ListResult {
@@ -32,8 +33,6 @@ interface Metadata {
   resourceVersion?: string;
 }
 
-class WatchExpiredError extends Error {}
-
 export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
@@ -50,7 +49,7 @@ export class Informer<T> {
   private changes = 0;
   private hasSynced = false;
   private stopped = false;
-  private abort: AbortController | undefined;
+  private stream: WatchStream | undefined;
   private wake: (() => void) | undefined;
   private readonly loop: Promise<void>;
 
@@ -78,7 +77,7 @@ export class Informer<T> {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.abort?.abort();
+    this.stream?.abort();
     this.wake?.();
     await this.loop;
   }
@@ -120,59 +119,28 @@ export class Informer<T> {
   }
 
   /** Resolves true/false (events seen or not) on a clean close; rejects on error, stall or 410. */
-  private watchOnce(): Promise<boolean> {
-    const { kubeConfig, watchPath, watchQuery, stallTimeoutMs } = this.options;
-    return new Promise<boolean>((resolve, reject) => {
-      let delivered = false;
-      let settled = false;
-      let stallTimer: NodeJS.Timeout | undefined;
-      const finish = (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(stallTimer);
-        this.abort?.abort();
-        if (err) reject(err);
-        else resolve(delivered);
-      };
-      const armStallTimer = () => {
-        clearTimeout(stallTimer);
-        stallTimer = setTimeout(() => finish(new Error(`no watch event for ${stallTimeoutMs} ms`)), stallTimeoutMs);
-        stallTimer.unref();
-      };
-      const onEvent = (type: string, obj: unknown) => {
-        armStallTimer();
-        if (type === 'ERROR') {
-          const code = (obj as { code?: number } | undefined)?.code;
-          finish(code === 410 ? new WatchExpiredError('resourceVersion expired (410)') : new Error(`watch error event ${code ?? ''}`));
-          return;
-        }
-        const meta = (obj as { metadata?: Metadata } | undefined)?.metadata;
-        if (meta?.resourceVersion) this.resourceVersion = meta.resourceVersion;
-        if (type === 'BOOKMARK' || !meta?.name) return;
-        delivered = true;
-        if (type === 'DELETED') {
-          this.items.delete(objectKey(meta.namespace, meta.name));
-          this.changes++;
-        }
-        else this.put(obj);
-      };
-      const onDone = (err: unknown) => {
-        const status = (err as { statusCode?: number } | null)?.statusCode;
-        if (status === 410) finish(new WatchExpiredError('watch answered 410'));
-        else finish(err ?? null);
-      };
-      armStallTimer();
-      this.options.onCall?.('watch', 'ok');
-      // Server-side timeout slightly randomised so that replicas do not re-watch in lockstep.
-      const query = { ...watchQuery, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 240 + Math.floor(Math.random() * 120) };
-      new Watch(kubeConfig)
-        .watch(watchPath, query, onEvent, onDone)
-        .then((controller) => {
-          this.abort = controller;
-          if (settled || this.stopped) controller.abort();
-        })
-        .catch(finish);
-    });
+  private async watchOnce(): Promise<boolean> {
+    let delivered = false;
+    const onEvent = (type: string, obj: unknown) => {
+      const meta = (obj as { metadata?: Metadata } | undefined)?.metadata;
+      if (meta?.resourceVersion) this.resourceVersion = meta.resourceVersion;
+      if (type === 'BOOKMARK' || !meta?.name) return;
+      delivered = true;
+      if (type === 'DELETED') this.remove(meta);
+      else this.put(obj);
+    };
+    const { kubeConfig, watchPath, watchQuery, stallTimeoutMs, onCall } = this.options;
+    onCall?.('watch', 'ok');
+    // Server-side timeout slightly randomised so that replicas do not re-watch in lockstep.
+    const query = { ...watchQuery, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 240 + Math.floor(Math.random() * 120) };
+    this.stream = openWatchStream({ kubeConfig, path: watchPath, query, stallTimeoutMs, onEvent });
+    if (this.stopped) this.stream.abort();
+    await this.stream.done;
+    return delivered;
+  }
+
+  private remove(meta: Metadata): void {
+    if (this.items.delete(objectKey(meta.namespace, meta.name ?? ''))) this.changes++;
   }
 
   private put(raw: unknown): void {
