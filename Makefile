@@ -1,5 +1,5 @@
 # Every target names a verb; the work is in package.json scripts.
-.PHONY: run test install lint typecheck jest build bench clean
+.PHONY: run test install lint typecheck jest build bench chart-lint tools clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -19,7 +19,13 @@ lint: install
 typecheck: install
 	npm run typecheck
 
-jest: install build
+tools: install
+	npm run tools
+
+chart-lint: tools
+	npm run chart-lint
+
+jest: install build tools
 	npm test
 
 test: install lint typecheck jest
@@ -28,4 +34,4 @@ bench: build
 	npm run bench
 
 clean:
-	rm -rf dist node_modules coverage
+	rm -rf dist node_modules coverage .tools

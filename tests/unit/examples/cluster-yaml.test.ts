@@ -200,8 +200,13 @@ describe('examples/cluster', () => {
       expect(grants(role, 'authorization.k8s.io', 'subjectaccessreviews', 'create')).toBe(true);
       for (const verb of ['get', 'list', 'watch']) {
         for (const r of ['connectors', 'connectorclasses']) expect(grants(role, 'connectors.alauda.io', r, verb)).toBe(true);
-        for (const r of ['secrets', 'services', 'configmaps']) expect(grants(role, '', r, verb)).toBe(true);
+        for (const r of ['secrets', 'services']) expect(grants(role, '', r, verb)).toBe(true);
+        // configmaps only in the install namespace, through a Role (as the chart grants them)
+        expect(grants(role, '', 'configmaps', verb)).toBe(false);
+        expect(grants(find('Role', 'connectors-api-flags', 'connectors-system'), '', 'configmaps', verb)).toBe(true);
       }
+      const flagsBinding = find('RoleBinding', 'connectors-api-flags', 'connectors-system');
+      expect(flagsBinding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'connectors-api', namespace: 'connectors-system' }]);
       const binding = find('ClusterRoleBinding', 'connectors-api');
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'connectors-api' });
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'connectors-api', namespace: 'connectors-system' }]);
@@ -264,7 +269,7 @@ describe('examples/cluster', () => {
 
     it('binds nothing to bob and every binding to an existing role', () => {
       const bindings = OBJECTS.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding');
-      expect(bindings).toHaveLength(7);
+      expect(bindings).toHaveLength(8);
       for (const b of bindings) {
         expect((b.subjects ?? []).map((s) => s.name)).not.toContain('bob');
         const ref = b.roleRef ?? { apiGroup: '', kind: '', name: '' };
