@@ -8,6 +8,7 @@ import type { Metrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { requestId } from './middleware/request-id.js';
+import { requireHostHeader } from './middleware/require-host.js';
 import type { ToolTrust } from './middleware/resolve-upstream.js';
 import { API_PATH_ROUTE, connectorRoutes, RESOURCES_ROUTE } from './routes/connector-routes.js';
 import { FEATURE_FLAGS_PATH, featureFlagsRouter } from './routes/feature-flags.js';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId());
   app.use(accessLog(deps.logger, deps.metrics, routeOf));
+  app.use(requireHostHeader());
   app.use(probesRouter({ synced: deps.synced, metrics: deps.metrics }));
   app.use(
     connectorRoutes({

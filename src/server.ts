@@ -18,9 +18,12 @@ export interface RunningServer {
 
 /** Listens (HTTP, or HTTPS when TLS files are configured) and logs the bound port (PORT=0 picks one). */
 export async function startServer(handler: RequestListener, config: Config['server'], logger: Logger): Promise<RunningServer> {
+  // Host is not needed to route here; without this Node answers a Host-less HTTP/1.1 request with a bare 400.
+  const serverOptions = { requireHostHeader: false };
   const server = config.tls
-    ? https.createServer({ ...readCertificatePair(config.tls), minVersion: 'TLSv1.2' }, handler)
-    : http.createServer(handler);
+    ? https.createServer({ ...serverOptions, ...readCertificatePair(config.tls), minVersion: 'TLSv1.2' }, handler)
+    : http.createServer(serverOptions, handler);
+  server.on('checkExpectation', answerUnsupportedExpectation);
   const stopReloading = config.tls ? reloadCertificatesOnChange(server as https.Server, config.tls, logger, config.tlsReloadIntervalMs) : () => undefined;
   server.on('clientError', answerClientError);
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
@@ -64,6 +67,13 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(
     `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** Any Expect other than 100-continue: 417 as a Status (Node's default answer has no body). */
+function answerUnsupportedExpectation(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  const body = JSON.stringify(buildStatus(417, '', 'only "Expect: 100-continue" is supported'));
+  res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.end(body);
 }
 
 function closeGracefully(server: http.Server, timeoutMs: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { scrubCredentials } from '../core/credential-scrub.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { contextOf } from './request-context.js';
@@ -25,11 +26,12 @@ export function accessLog(logger: Logger, metrics: Metrics, routeOf: (path: stri
       const dispatch = ctx.operation?.providerType ?? 'none';
       metrics.requests.inc({ route, dispatch, connectorclass: ctx.connectorClass?.metadata.name ?? '', code: String(code) });
       metrics.requestSeconds.observe({ route, dispatch }, seconds);
-      const connector = ctx.path ? `${ctx.path.namespace}/${ctx.path.name}` : undefined;
+      const scrub = (text: string) => scrubCredentials(text, ctx.credentials);
+      const connector = ctx.path ? scrub(`${ctx.path.namespace}/${ctx.path.name}`) : undefined;
       logger.info('request', {
         requestId: ctx.requestId,
         method: req.method,
-        path,
+        path: scrub(path),
         status: code,
         durationMs: Math.round(seconds * 1e4) / 10,
         user: ctx.user?.username,

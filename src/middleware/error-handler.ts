@@ -1,7 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ServerResponse } from 'node:http';
 import { StatusError, toStatusError, type MetaV1Status } from '../errors.js';
+import { scrubCredentials } from '../core/credential-scrub.js';
 import type { Logger } from '../logger.js';
+import { contextOf } from './request-context.js';
 
 /**
  * The one place that writes an error body. A response whose headers are already out cannot carry a Status any
@@ -12,7 +14,9 @@ export function writeStatus(res: ServerResponse, status: MetaV1Status, headers: 
     res.destroy();
     return;
   }
-  const body = JSON.stringify(status);
+  // Messages can quote client input (a path holding the token) or an upstream's text (quoting injected secrets).
+  const credentials = contextOf(res.req).credentials;
+  const body = JSON.stringify(credentials.length ? { ...status, message: scrubCredentials(status.message, credentials) } : status);
   res.writeHead(status.code, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

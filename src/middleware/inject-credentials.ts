@@ -1,11 +1,12 @@
 import type { RequestHandler } from 'express';
 import { sanitiseClientHeaders } from '../core/header-policy.js';
-import { buildPluginHeaders, type PluginAuthEncoding } from '../core/plugin-headers.js';
+import { credentialsInAuthorization, credentialsInPluginSecret } from '../core/credential-scrub.js';
+import { buildPluginHeaders, PLUGIN_SECRET, type PluginAuthEncoding } from '../core/plugin-headers.js';
 import { toolAuthorization } from '../core/tool-credentials.js';
 import type { Connector, Secret } from '../core/types.js';
 import { StatusError } from '../errors.js';
 import type { SecretStore } from '../kube/cluster-cache.js';
-import { required } from './request-context.js';
+import { contextOf, required } from './request-context.js';
 
 // Both steps drop every client header of the policy (its token first) before setting the Connector's
 // credentials. This happens here, before the proxy runs, because http-proxy skips its header hook when the
@@ -17,7 +18,10 @@ export function injectPluginHeaders(secrets: SecretStore, authEncoding: PluginAu
     const connector = required(req, 'connector');
     const secret = connectorSecret(connector, secrets);
     sanitiseClientHeaders(req.headers);
-    Object.assign(req.headers, buildPluginHeaders({ address: connector.spec?.address ?? '', secret, authEncoding }));
+    const headers = buildPluginHeaders({ address: connector.spec?.address ?? '', secret, authEncoding });
+    Object.assign(req.headers, headers);
+    const pluginSecret = headers[PLUGIN_SECRET];
+    if (pluginSecret) contextOf(req).credentials.push(...credentialsInPluginSecret(pluginSecret));
     next();
   };
 }
@@ -28,7 +32,10 @@ export function injectToolCredentials(secrets: SecretStore): RequestHandler {
     const connector = required(req, 'connector');
     const authorization = toolAuthorization(connectorSecret(connector, secrets), describe(connector));
     sanitiseClientHeaders(req.headers);
-    if (authorization) req.headers.authorization = authorization;
+    if (authorization) {
+      req.headers.authorization = authorization;
+      contextOf(req).credentials.push(...credentialsInAuthorization(authorization));
+    }
     next();
   };
 }

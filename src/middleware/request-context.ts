@@ -11,6 +11,11 @@ import type { UpstreamTarget } from '../core/upstream-url.js';
  */
 export interface RequestContext {
   requestId?: string;
+  /**
+   * Strings that must never reach a client or a log line through this request: the caller's bearer token, and
+   * the credentials injected upstream. writeStatus and the access log scrub them.
+   */
+  credentials: string[];
   path?: ConnectorRequestPath;
   paging?: Paging;
   user?: UserInfo;
@@ -27,7 +32,7 @@ const contexts = new WeakMap<IncomingMessage, RequestContext>();
 export function contextOf(req: IncomingMessage): RequestContext {
   let ctx = contexts.get(req);
   if (!ctx) {
-    ctx = {};
+    ctx = { credentials: [] };
     contexts.set(req, ctx);
   }
   return ctx;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { parseBearerToken } from '../core/bearer-token.js';
 import { contextOf } from './request-context.js';
 
 // A client's id is kept only when it is short and plain: it lands in logs and upstream headers.
@@ -8,7 +9,7 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * Every response carries X-Request-Id: the client's when valid, else a new UUID. The same id goes upstream (the
  * request header is rewritten before the proxy runs) and into the access log. W3C traceparent passes through
- * untouched.
+ * untouched. Also records the caller's bearer token as a credential never to be echoed.
  */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
@@ -16,7 +17,11 @@ export function requestId(): RequestHandler {
     const id = typeof offered === 'string' && VALID_REQUEST_ID.test(offered) ? offered : randomUUID();
     req.headers['x-request-id'] = id;
     res.setHeader('X-Request-Id', id);
-    contextOf(req).requestId = id;
+    const ctx = contextOf(req);
+    ctx.requestId = id;
+    // Known from the first step on, so that even a 400 about a path that quotes the token never echoes it.
+    const token = parseBearerToken(req.headers.authorization);
+    if (token) ctx.credentials.push(token);
     next();
   };
 }

@@ -5,6 +5,7 @@ import { createProxyMiddleware, type Options } from 'http-proxy-middleware';
 import { statusFromProxyError } from '../core/upstream-status.js';
 import type { ProviderType } from '../core/openapi-match.js';
 import type { UpstreamTarget } from '../core/upstream-url.js';
+import { StatusError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { writeStatusError } from './error-handler.js';
 import { relayClassApiResponse, relayUnchanged } from './normalise-response.js';
@@ -82,8 +83,21 @@ function createProxy({ what, dispatch }: Upstream, agent: http.Agent, options: U
         proxyReq.once('close', () => clearTimeout(deadline));
       },
       proxyRes: (proxyRes, req, res) => {
-        contextOf(req).upstreamStatus = proxyRes.statusCode;
-        relay(proxyRes, req, res);
+        const code = proxyRes.statusCode ?? 0;
+        contextOf(req).upstreamStatus = code;
+        // Node's client accepts any three digits; a code our server cannot send is the upstream's fault.
+        if (code < 100 || code > 599) {
+          proxyRes.destroy();
+          return writeStatusError(res, new StatusError(502, '', `${what} answered an invalid HTTP status code ${code}`));
+        }
+        // These hooks run outside Express: nothing may throw out of them.
+        try {
+          relay(proxyRes, req, res);
+        } catch (err) {
+          options.logger.error('relaying the upstream answer failed', { upstream: what, error: err });
+          proxyRes.destroy();
+          writeStatusError(res, new StatusError(502, '', `${what} sent an answer that could not be relayed`));
+        }
       },
       error: (err, req, res) => {
         const errno = err as NodeJS.ErrnoException;

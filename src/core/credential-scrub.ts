@@ -1,0 +1,37 @@
+// Shorter strings would blank out ordinary words; real tokens and secrets are longer.
+const MIN_SCRUBBED_LENGTH = 4;
+export const REDACTED = '[REDACTED]';
+
+/** Replaces every occurrence of each credential in text with [REDACTED], longest first. */
+export function scrubCredentials(text: string, credentials: readonly string[]): string {
+  let out = text;
+  for (const credential of [...credentials].sort((a, b) => b.length - a.length)) {
+    if (credential.length >= MIN_SCRUBBED_LENGTH && out.includes(credential)) out = out.split(credential).join(REDACTED);
+  }
+  return out;
+}
+
+/**
+ * What an X-Plugin-Secret header reveals: the header itself, each Secret value as sent (base64) and decoded.
+ * An upstream that quotes any of them back must not get them to the client.
+ */
+export function credentialsInPluginSecret(header: string): string[] {
+  const found = [header];
+  try {
+    const data = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Record<string, unknown>;
+    for (const value of Object.values(data)) {
+      if (typeof value === 'string') found.push(value, Buffer.from(value, 'base64').toString('utf8'));
+    }
+  } catch {
+    // not our JSON: the header value alone is scrubbed
+  }
+  return found;
+}
+
+/** What an Authorization header we set reveals: the header, its credential, and a Basic pair's parts. */
+export function credentialsInAuthorization(header: string): string[] {
+  const [, credential = ''] = header.split(' ', 2);
+  const found = [header, credential];
+  if (/^basic /i.test(header)) found.push(...Buffer.from(credential, 'base64').toString('utf8').split(':'));
+  return found;
+}
