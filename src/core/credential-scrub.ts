@@ -32,6 +32,11 @@ export function credentialsInPluginSecret(header: string): string[] {
 export function credentialsInAuthorization(header: string): string[] {
   const [, credential = ''] = header.split(' ', 2);
   const found = [header, credential];
-  if (/^basic /i.test(header)) found.push(...Buffer.from(credential, 'base64').toString('utf8').split(':'));
+  if (/^basic /i.test(header)) {
+    // RFC 7617: the user-id ends at the first colon; the password may hold more.
+    const pair = Buffer.from(credential, 'base64').toString('utf8');
+    const colon = pair.indexOf(':');
+    found.push(pair.slice(0, colon), pair.slice(colon + 1));
+  }
   return found;
 }
