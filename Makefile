@@ -1,5 +1,5 @@
 # Every target names a verb; the work is in package.json scripts.
-.PHONY: run test install lint typecheck jest build bench chart-lint tools clean
+.PHONY: run test install lint typecheck jest build bench bench-deps bench-memory chart-lint tools clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -30,8 +30,15 @@ jest: install build tools
 
 test: install lint typecheck jest
 
-bench: build
+bench-deps:
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+
+bench: bench-deps build
 	npm run bench
+
+bench-memory: build
+	npm run bench:memory
+	npm run bench:large-answer
 
 clean:
 	rm -rf dist node_modules coverage .tools
