@@ -1,5 +1,6 @@
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { ResourceAttributes, UserInfo } from '../core/types.js';
+import { makeKeepAliveApiClient } from './api-client.js';
 import { observed, withTimeout, type KubeCallObserver } from './with-timeout.js';
 
 /** true: allowed. Throws when the review could not be made at all. */
@@ -15,7 +16,7 @@ export class KubeAccessReviewer implements AccessReviewer {
   private readonly onCall: KubeCallObserver | undefined;
 
   constructor(options: { readonly kubeConfig: KubeConfig; readonly timeoutMs: number; readonly onCall?: KubeCallObserver }) {
-    this.api = options.kubeConfig.makeApiClient(AuthorizationV1Api);
+    this.api = makeKeepAliveApiClient(options.kubeConfig, AuthorizationV1Api);
     this.timeoutMs = options.timeoutMs;
     this.onCall = options.onCall;
   }
