@@ -15,6 +15,28 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount: number;
+  children?: number[];
+}
+
+/** Inclusive samples per function key: a node's subtree, counted once per key even under recursion. */
+function inclusive(nodes: ProfileNode[], keyOf: (n: ProfileNode) => string): Map<string, number> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  const visit = (node: ProfileNode, open: Set<string>): number => {
+    const key = keyOf(node);
+    const entered = !open.has(key);
+    if (entered) open.add(key);
+    let sum = node.hitCount;
+    for (const child of node.children ?? []) sum += visit(byId.get(child) as ProfileNode, open);
+    if (entered) {
+      open.delete(key);
+      totals.set(key, (totals.get(key) ?? 0) + sum);
+    }
+    return sum;
+  };
+  const root = nodes[0];
+  if (root) visit(root, new Set());
+  return totals;
 }
 
 function packageOf(url: string): string {
@@ -57,5 +79,9 @@ runMain(async () => {
   const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
   console.log(`profile of ${result.requests} requests (${Math.round(result.rps)} req/s while profiled), LOG_LEVEL=${logLevel}\n`);
   console.log('self time by package:\n' + top(byPackage, 15).join('\n'));
-  console.log('\nself time by function:\n' + top(byFunction, 40).join('\n'));
+  console.log('\nself time by function:\n' + top(byFunction, 30).join('\n'));
+  const keyOf = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${n.callFrame.lineNumber + 1}`;
+  const incl = inclusive(profile.nodes, keyOf);
+  const ours = new Map([...incl].filter(([k]) => / dist\/|http-proxy|router\/|express\/|winston|prom-client/.test(k)));
+  console.log('\ninclusive time (ours and the frameworks):\n' + top(ours, 45).join('\n'));
 });

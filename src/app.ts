@@ -4,7 +4,7 @@ import type { AccessReviewer } from './kube/access-reviewer.js';
 import type { ConnectorStore, FeatureFlagSource, SecretStore } from './kube/cluster-cache.js';
 import type { TokenReviewer } from './kube/token-reviewer.js';
 import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import { metricRecorders, type Metrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { requestId } from './middleware/request-id.js';
@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     connectorRoutes({
       ...deps,
-      onUpstreamResponse: (dispatch, status, seconds) => deps.metrics.upstreamSeconds.observe({ dispatch, code: String(status) }, seconds),
+      onUpstreamResponse: metricRecorders(deps.metrics).upstream,
     }),
   );
   app.use(featureFlagsRouter(deps));

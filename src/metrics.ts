@@ -41,3 +41,37 @@ export function createMetrics(options: { collectDefaults: boolean }): Metrics {
     inFlight: new client.Gauge({ name: 'connectors_api_requests_in_flight', help: 'Requests being served', registers }),
   };
 }
+
+/**
+ * Memoised label children: prom-client hashes a label set on every inc()/observe(); the hot path records the
+ * same few combinations over and over, so each child is made once. Keys join bounded label values.
+ */
+export function metricRecorders(metrics: Metrics) {
+  const children = new Map<string, { inc(): void } | { observe(v: number): void }>();
+  const child = <T>(key: string, make: () => T): T => {
+    let found = children.get(key) as T | undefined;
+    if (!found) {
+      found = make();
+      children.set(key, found as { inc(): void });
+    }
+    return found;
+  };
+  return {
+    lookup(cache: string, hit: boolean): void {
+      const result = hit ? 'hit' : 'miss';
+      child(`l|${cache}|${result}`, () => metrics.cacheLookups.labels({ cache, result })).inc();
+    },
+    kubeCall(kind: string, result: 'ok' | 'error'): void {
+      child(`k|${kind}|${result}`, () => metrics.kubeCalls.labels({ kind, result })).inc();
+    },
+    request(route: string, dispatch: string, connectorclass: string, code: number, seconds: number): void {
+      child(`r|${route}|${dispatch}|${connectorclass}|${code}`, () => metrics.requests.labels({ route, dispatch, connectorclass, code: String(code) })).inc();
+      child(`d|${route}|${dispatch}`, () => metrics.requestSeconds.labels({ route, dispatch })).observe(seconds);
+    },
+    upstream(dispatch: string, code: number, seconds: number): void {
+      child(`u|${dispatch}|${code}`, () => metrics.upstreamSeconds.labels({ dispatch, code: String(code) })).observe(seconds);
+    },
+  };
+}
+
+export type MetricRecorders = ReturnType<typeof metricRecorders>;

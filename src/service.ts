@@ -7,7 +7,7 @@ import { ClusterCache } from './kube/cluster-cache.js';
 import { loadKubeConfig } from './kube/kube-config.js';
 import { KubeTokenReviewer } from './kube/token-reviewer.js';
 import type { Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, metricRecorders } from './metrics.js';
 import { startServer, type RunningServer } from './server.js';
 import { createToolTrust } from './trust/tool-trust.js';
 
@@ -28,8 +28,9 @@ export interface Service {
 export async function startService(config: Config, logger: Logger, options: { collectDefaultMetrics?: boolean } = {}): Promise<Service> {
   const kubeConfig = loadKubeConfig(config.kube.kubeconfigPath);
   const metrics = createMetrics({ collectDefaults: options.collectDefaultMetrics ?? true });
-  const onCall = (kind: string, result: 'ok' | 'error') => metrics.kubeCalls.inc({ kind, result });
-  const onLookup = (cache: string, hit: boolean) => metrics.cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
+  const record = metricRecorders(metrics);
+  const onCall = record.kubeCall;
+  const onLookup = record.lookup;
   const cache = new ClusterCache({
     kubeConfig,
     podNamespace: config.kube.podNamespace,

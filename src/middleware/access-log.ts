@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { scrubCredentials } from '../core/credential-scrub.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { metricRecorders, type Metrics } from '../metrics.js';
 import { contextOf } from './request-context.js';
 
 /**
@@ -9,6 +9,7 @@ import { contextOf } from './request-context.js';
  * string: queries can carry credentials.
  */
 export function accessLog(logger: Logger, metrics: Metrics, routeOf: (path: string) => string): RequestHandler {
+  const record = metricRecorders(metrics);
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     // Taken now: the proxy rewrites req.url (and so req.path) to the upstream's path later on.
@@ -24,8 +25,7 @@ export function accessLog(logger: Logger, metrics: Metrics, routeOf: (path: stri
       const code = res.writableFinished ? res.statusCode : 0; // 0: the connection ended before the answer did
       const ctx = contextOf(req);
       const dispatch = ctx.operation?.providerType ?? 'none';
-      metrics.requests.inc({ route, dispatch, connectorclass: ctx.connectorClass?.metadata.name ?? '', code: String(code) });
-      metrics.requestSeconds.observe({ route, dispatch }, seconds);
+      record.request(route, dispatch, ctx.connectorClass?.metadata.name ?? '', code, seconds);
       const scrub = (text: string) => scrubCredentials(text, ctx.credentials);
       const connector = ctx.path ? scrub(`${ctx.path.namespace}/${ctx.path.name}`) : undefined;
       logger.info('request', {

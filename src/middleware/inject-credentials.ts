@@ -12,16 +12,29 @@ import { contextOf, required } from './request-context.js';
 // credentials. This happens here, before the proxy runs, because http-proxy skips its header hook when the
 // client sent `Expect`.
 
+interface PluginHeaderMemo {
+  secret: Secret | undefined;
+  headers: Record<string, string>;
+  credentials: string[];
+}
+
 /** `api` dispatch (and R1): X-Plugin-Meta/Auth/Secret for the ConnectorClass API. */
 export function injectPluginHeaders(secrets: SecretStore, authEncoding: PluginAuthEncoding): RequestHandler {
+  // The caches hand out a new object on every change, so (Connector, Secret) identity keys the built headers.
+  const memo = new WeakMap<Connector, PluginHeaderMemo>();
   return (req, _res, next) => {
     const connector = required(req, 'connector');
     const secret = connectorSecret(connector, secrets);
+    let built = memo.get(connector);
+    if (!built || built.secret !== secret) {
+      const headers = buildPluginHeaders({ address: connector.spec?.address ?? '', secret, authEncoding });
+      const pluginSecret = headers[PLUGIN_SECRET];
+      built = { secret, headers, credentials: pluginSecret ? credentialsInPluginSecret(pluginSecret) : [] };
+      memo.set(connector, built);
+    }
     sanitiseClientHeaders(req.headers);
-    const headers = buildPluginHeaders({ address: connector.spec?.address ?? '', secret, authEncoding });
-    Object.assign(req.headers, headers);
-    const pluginSecret = headers[PLUGIN_SECRET];
-    if (pluginSecret) contextOf(req).credentials.push(...credentialsInPluginSecret(pluginSecret));
+    Object.assign(req.headers, built.headers);
+    if (built.credentials.length) contextOf(req).credentials.push(...built.credentials);
     next();
   };
 }

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { createProxyMiddleware, type Options } from 'http-proxy-middleware';
+import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin, type Options, type Plugin } from 'http-proxy-middleware';
 import { statusFromProxyError } from '../core/upstream-status.js';
 import type { ProviderType } from '../core/openapi-match.js';
 import type { UpstreamTarget } from '../core/upstream-url.js';
@@ -66,6 +66,11 @@ function createProxy({ what, dispatch }: Upstream, agent: http.Agent, options: U
     xfwd: false,
     selfHandleResponse: true,
     agent,
+    // The default plugins minus loggerPlugin, which formats a URL (walking the agent's sockets) on every answer
+    // for a logger we do not give it. proxyEvents wires `on`; debugProxyErrors keeps socket errors from crashing
+    // us and destroys the upstream answer when the client goes away.
+    ejectPlugins: true,
+    plugins: [debugProxyErrorsPlugin, proxyEventsPlugin] as unknown as Plugin<Request, Response>[],
     on: {
       proxyReq: (proxyReq, req) => {
         // http-proxy's urlJoin collapses '//' and turns a segment 'http:' + '/' into 'http://'; the request line

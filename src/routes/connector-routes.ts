@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { authorizeConnectorApis, authorizeConnectorRead } from '../middleware/authorize.js';
 import { dispatchByProvider } from '../middleware/dispatch.js';
+import { inOrder } from '../middleware/in-order.js';
 import { injectPluginHeaders, injectToolCredentials } from '../middleware/inject-credentials.js';
 import { classApiOperation, matchApiOperation } from '../middleware/match-operation.js';
 import { allowConnectorMethods } from '../middleware/method-gate.js';
@@ -35,7 +36,10 @@ export interface ConnectorRoutesDeps {
   readonly onUpstreamResponse?: UpstreamProxyOptions['onUpstreamResponse'];
 }
 
-/** Both Connector routes; each chain reads top to bottom in the order a request travels it. */
+/**
+ * Both Connector routes; each chain reads top to bottom in the order a request travels it, and runs as one
+ * Express handler (inOrder) rather than a router layer per step.
+ */
 export function connectorRoutes(deps: ConnectorRoutesDeps): Router {
   const { logger, flags } = deps;
   const proxyOptions = { timeoutMs: deps.upstream.timeoutMs, logger, onUpstreamResponse: deps.onUpstreamResponse };
@@ -50,8 +54,7 @@ export function connectorRoutes(deps: ConnectorRoutesDeps): Router {
     proxyToTool(proxyOptions),                                          // answers relayed unchanged
   ];
   const router = Router({ caseSensitive: true, strict: true });
-  router.all(
-    RESOURCES_ROUTE,
+  router.all(RESOURCES_ROUTE, inOrder([
     allowConnectorMethods(flags),                                       // 405 + Allow before authentication
     parseConnectorPath(parseResourceRequestPath),                       // 400/414: names, traversal, bodies
     authenticate(deps.tokenReviewer, logger),                           // 401 (503 if the review cannot be made)
@@ -60,9 +63,8 @@ export function connectorRoutes(deps: ConnectorRoutesDeps): Router {
     classApiOperation(),                                                // always the ConnectorClass API
     authorizeConnectorApis(deps.accessReviewer, flags, logger),         // 403: SAR connectors/apis/<class>, flag-gated
     ...toClassApi,
-  );
-  router.all(
-    API_PATH_ROUTE,
+  ]));
+  router.all(API_PATH_ROUTE, inOrder([
     allowConnectorMethods(flags),
     parseConnectorPath(parseApiRequestPath),
     authenticate(deps.tokenReviewer, logger),
@@ -71,6 +73,6 @@ export function connectorRoutes(deps: ConnectorRoutesDeps): Router {
     matchApiOperation(),                                                // OpenAPI: api | proxy, template; 400 unknown type
     authorizeConnectorApis(deps.accessReviewer, flags, logger),         // 403: apis/<class>, else apis/<class><template>
     dispatchByProvider({ api: toClassApi, proxy: toTool }),
-  );
+  ]));
   return router;
 }

@@ -1,0 +1,44 @@
+/**
+ * `npm run bench:quick`: the two figures an optimisation moves, fast: CPU µs per request of the express+hpm floor
+ * and of the warm service, alternating (default 3 × 4 s). For a full report use `make bench`.
+ */
+import { parseArgs } from 'node:util';
+import { ALICE_TOKEN, R1, startCluster, startService } from './cluster.js';
+import { compileForNode, LOAD_CPU, pinSelf, PROXY_CPU, runMain, startPinned, waitForLine } from './processes.js';
+import { cpuSeconds } from './proc-stats.js';
+import { requireWrk, runWrk } from './wrk.js';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '4' }, 'log-level': { type: 'string', default: 'info' } } });
+const ROUNDS = Math.min(10, Math.max(1, Number(values.rounds)));
+const DURATION_S = Math.min(30, Math.max(1, Number(values.duration)));
+
+runMain(async () => {
+  requireWrk();
+  pinSelf(LOAD_CPU);
+  const [upstreamJs, floorJs] = compileForNode(['bench/upstream.ts', 'bench/express-hpm-proxy.ts']);
+  const start = async (name: string, cpu: number, script: string, args: string[]) => {
+    const proc = startPinned(name, cpu, process.execPath, [script, ...args]);
+    const [, port] = await waitForLine(proc, /listening (\d+)/, 10_000);
+    return { url: `http://127.0.0.1:${port}`, pid: proc.pid };
+  };
+  const upstream = await start('upstream', LOAD_CPU, upstreamJs as string, []);
+  const floor = await start('floor', PROXY_CPU, floorJs as string, [upstream.url]);
+  const { kubeconfig } = await startCluster({ classApiUrl: upstream.url });
+  const service = await startService(kubeconfig, { LOG_LEVEL: values['log-level'] ?? 'info', ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}) });
+  const targets = { floor: { url: `${floor.url}${R1}`, pid: floor.pid }, service: { url: `${service.url}${R1}`, pid: service.proc.pid } };
+  const cpu: Record<string, number[]> = { floor: [], service: [] };
+  const rps: Record<string, number[]> = { floor: [], service: [] };
+  for (const [, t] of Object.entries(targets)) await runWrk({ url: t.url, durationS: 2, connections: 64, token: ALICE_TOKEN });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, t] of Object.entries(targets)) {
+      const before = cpuSeconds(t.pid);
+      const w = await runWrk({ url: t.url, durationS: DURATION_S, connections: 64, token: ALICE_TOKEN });
+      cpu[name]?.push(((cpuSeconds(t.pid) - before) * 1e6) / w.requests);
+      rps[name]?.push(w.rps);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const f = median(cpu.floor ?? []);
+  const s = median(cpu.service ?? []);
+  console.log(`floor ${Math.round(f)} µs/req (${Math.round(median(rps.floor ?? []))} req/s) · service ${Math.round(s)} µs/req (${Math.round(median(rps.service ?? []))} req/s) · ratio ${(s / f).toFixed(2)} (target ≤ 1.15)`);
+});
