@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   const readers = benchReaders(1, undefined, 'bench-memory-');
   const { kubeconfig } = await startCluster({ classApiUrl: upstream.url, staticTokens: readers.staticTokens, objects: [...readers.objects, ...generatedObjects(upstream.url)] });
   console.error(`[bench] emulator loaded in ${Math.round(performance.now() - loading)} ms; starting the service`);
-  const service = await startService(kubeconfig);
+  const service = await startService(kubeconfig, process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {});
   const rssReady = memoryMb(service.proc.pid);
   const statuses = await readConnectors(service.url);
   await new Promise((r) => setTimeout(r, 1000));
