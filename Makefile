@@ -1,5 +1,5 @@
 # Every target names a verb; the work is in package.json scripts.
-.PHONY: run test install lint typecheck jest build bench bench-deps bench-memory chart-lint tools clean
+.PHONY: run test install lint typecheck jest build bench bench-deps bench-memory soak chart-lint tools clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -35,6 +35,9 @@ bench-deps:
 
 bench: bench-deps build
 	npm run bench
+
+soak: bench-deps build
+	npm run soak
 
 bench-memory: build
 	npm run bench:memory

@@ -1,7 +1,9 @@
 // `make soak`: load and soak of the service (issue 4, "Load and soak"); loopback only, needs wrk, `npm run build` first.
 // 1. Warm path soak: wrk, 256 connections, one token, R1, for --duration s (60); the service's VmRSS sampled every
 //    second. Targets: zero errors (non-2xx + socket errors); RSS growth over the last 30 s (the second half of a
-//    shorter run) < 10 MB.
+//    shorter run) < 10 MB, measured floor to floor: under load VmRSS saw-tooths by 30-60 MB with the GC, so one
+//    sample against another says more about where in the saw-tooth they fell than about growth; the minimum over
+//    10 s (the level the GC returns to) rises with a leak and not with the saw-tooth. Single samples are shown too.
 // 2. Token storm: 2,000 distinct static tokens, each sent --copies times back to back, 200 requests in flight
 //    (node:http, keep-alive agent with 200 sockets). Targets: exactly one TokenReview and one SAR (per SAR the
 //    route makes) per distinct token, i.e. concurrent identical reviews coalesced; zero errors.
@@ -12,7 +14,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ALICE_TOKEN, benchReaders, countersDiff, R1, startCluster, startService } from './cluster.js';
 import { coreSeconds, cpuSeconds, memoryMb } from './proc-stats.js';
-import { compileForNode, LOAD_CPU, PINNED, pinSelf, PROXY_CPU, runMain, startPinned, waitForLine } from './processes.js';
+import { compileForNode, LOAD_CPU, PINNED, pinSelf, PROXY_CPU, runMain, startPinned, waitForLine, waitUntil } from './processes.js';
 import { tokenStorm } from './token-storm.js';
 import { requireWrk, runWrk } from './wrk.js';
 
@@ -39,10 +41,13 @@ const COPIES = int('copies', 2, 50);
 
 const RSS_WINDOW_S = Math.min(30, DURATION_S / 2); // the issue: the last 30 s of a 60 s run
 const RSS_GROWTH_MAX_MB = 10;
+/** RSS floor = the minimum of the samples over this span (10 s; less in runs shorter than 40 s). */
+const RSS_FLOOR_SPAN_S = Math.min(10, RSS_WINDOW_S / 2);
 const ALLOW_TTL_S = 10; // the service's default AUTH_CACHE_ALLOW_TTL_MS, kept here
 const STORM_PREFIX = 'soak-token-';
 const TR = 'create tokenreviews';
 const SAR = 'create subjectaccessreviews';
+const IN_FLIGHT = 'in flight';
 // Read before pinSelf narrows this process's affinity: what `nproc` prints in this shell.
 const NPROC = availableParallelism();
 const LOADAVG_AT_START = loadAverage();
@@ -60,20 +65,17 @@ function loadAverage(): string {
   }
 }
 
-/** Least-squares slope of RSS over time, MB/s: the trend under the GC's saw-tooth (a leak shows as a steady slope). */
-function trendOver(window: RssSample[]): number {
-  if (window.length < 2) return NaN;
-  const meanT = window.reduce((a, x) => a + x.tS, 0) / window.length;
-  const meanMb = window.reduce((a, x) => a + x.mb, 0) / window.length;
-  const cov = window.reduce((a, x) => a + (x.tS - meanT) * (x.mb - meanMb), 0);
-  const varT = window.reduce((a, x) => a + (x.tS - meanT) ** 2, 0);
-  return cov / varT;
+/** The lowest VmRSS sampled in (endS − RSS_FLOOR_SPAN_S, endS]. */
+function floorAt(samples: readonly RssSample[], endS: number): number {
+  return Math.min(...samples.filter((x) => x.tS > endS - RSS_FLOOR_SPAN_S - 0.5 && x.tS <= endS + 0.5).map((x) => x.mb));
 }
 
 /** The service's own counters from /metrics: answers by status code (probes excluded), Kubernetes calls by kind and result. */
 async function serviceCounters(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   const counters: Record<string, number> = {};
+  const inFlight = /^connectors_api_requests_in_flight (\S+)$/m.exec(text)?.[1];
+  if (inFlight !== undefined) counters[IN_FLIGHT] = Number(inFlight);
   for (const [, name, labels, value] of text.matchAll(/^(connectors_api_requests_total|connectors_api_kube_api_calls_total)\{([^}]*)\} (\S+)$/gm)) {
     const label = (key: string) => new RegExp(`${key}="([^"]*)"`).exec(labels ?? '')?.[1] ?? '';
     if (name === 'connectors_api_requests_total') {
@@ -130,6 +132,21 @@ async function main(): Promise<number> {
   if (!alive) throw new Error(`the service exited (${service.proc.child.exitCode ?? service.proc.child.signalCode}) during the soak`);
   sample();
   const [cpu1, core1, load1, t1] = [cpuSeconds(pid), coreSeconds(PROXY_CPU), coreSeconds(LOAD_CPU), performance.now()];
+  // Requests wrk had sent when it stopped are still served (and may refresh alice's reviews): wait for the service
+  // to be idle (only this /metrics request in flight, answer count steady), so none of them lands in the storm.
+  let answered = -1;
+  await waitUntil(
+    async () => {
+      const now = await serviceCounters(service.url);
+      const total = Object.entries(now).filter(([k]) => k.startsWith('HTTP ')).reduce((n, [, v]) => n + v, 0);
+      const idle = (now[IN_FLIGHT] ?? 1) <= 1 && total === answered;
+      answered = total;
+      return idle;
+    },
+    30_000,
+    'the service to finish the requests in flight when wrk stopped',
+    250,
+  );
   const busyPct = (a: typeof core0, b: typeof core0) => (100 * (b.busy - a.busy)) / (b.total - a.total);
   const servicePct = (100 * (cpu1 - cpu0) * 1000) / (t1 - t0);
   const soakKube = countersDiff(kube0, emulator.counters());
@@ -140,8 +157,14 @@ async function main(): Promise<number> {
   const mid = samples.reduce((best, s) => (Math.abs(s.tS - windowStartS) < Math.abs(best.tS - windowStartS) ? s : best));
   const peakMb = Math.max(...samples.map((s) => s.mb));
   const growthMb = end.mb - mid.mb;
-  const trendMb = trendOver(samples.filter((x) => x.tS >= mid.tS)) * (end.tS - mid.tS);
+  const floorEndMb = floorAt(samples, end.tS);
+  const floorMidMb = floorAt(samples, end.tS - RSS_WINDOW_S);
+  const floorGrowthMb = floorEndMb - floorMidMb;
   const soakErrors = wrk.non2xx + wrk.socketErrors;
+  const floors: number[] = [];
+  for (let t = end.tS; t > RSS_FLOOR_SPAN_S / 2 && floors.length < 1000; t -= RSS_FLOOR_SPAN_S) floors.unshift(floorAt(samples, t));
+  const rssFloors = floors.map((mb) => mb.toFixed(0)).join(' ');
+  log(`service VmRSS every second, MB: ${samples.map((x) => x.mb.toFixed(0)).join(' ')}`);
   log(`warm soak: ${Math.round(wrk.rps)} req/s, p99 ${wrk.p99Ms.toFixed(2)} ms, ${soakErrors} errors, RSS ${startMb.toFixed(1)} → ${end.mb.toFixed(1)} MB`);
 
   // 2. Token storm (after the soak: no request of the soak is in flight, and alice's reviews are not counted).
@@ -173,6 +196,7 @@ async function main(): Promise<number> {
   const errorList = (errors: Record<string, number>) => Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join(', ');
   const counterList = (counters: Record<string, number>) =>
     Object.entries(counters)
+      .filter(([k]) => k !== IN_FLIGHT)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}: ${fmt(v)}`)
       .join(', ') || 'none';
@@ -183,9 +207,10 @@ async function main(): Promise<number> {
     `| warm soak: latency p50 / p99 | ${fmt(wrk.p50Ms, 2)} ms / ${fmt(wrk.p99Ms, 2)} ms | — | |`,
     `| warm soak: core busy % CPU ${PROXY_CPU} / CPU ${LOAD_CPU} (all processes), the service's own % of one core | ${fmt(busyPct(core0, core1))} / ${fmt(busyPct(load0, load1))} (service ${fmt(servicePct)}) | — | |`,
     `| warm soak: errors (non-2xx + socket errors) | ${fmt(soakErrors)} (${fmt(wrk.non2xx)} non-2xx, ${fmt(wrk.socketErrors)} socket) | 0 | ${verdict(soakErrors === 0)} |`,
-    `| warm soak: the service's answers and Kubernetes calls (its /metrics) | ${counterList(soakSvc)} | — | |`,
+    `| warm soak: the service's answers and Kubernetes calls (its /metrics) | ${counterList(soakSvc)}${soakSvc['HTTP 0'] ? ` (HTTP 0: the client closed first, i.e. wrk's requests in flight at its stop, ≤ ${CONNECTIONS})` : ''} | — | |`,
     `| warm soak: service RSS at start / at ${fmt(mid.tS)} s / at the end (${fmt(end.tS)} s) | ${fmt(startMb, 1)} / ${fmt(mid.mb, 1)} / ${fmt(end.mb, 1)} MB (peak ${fmt(peakMb, 1)}, ${samples.length} samples) | — | |`,
-    `| warm soak: RSS growth over the last ${fmt(end.tS - mid.tS)} s (end − at ${fmt(mid.tS)} s) | ${signed(growthMb)} MB (least-squares trend over those samples: ${signed(trendMb)} MB) | < ${RSS_GROWTH_MAX_MB} MB | ${verdict(growthMb < RSS_GROWTH_MAX_MB)} |`,
+    `| warm soak: service RSS floor (minimum) of each ${fmt(RSS_FLOOR_SPAN_S)} s, MB | ${rssFloors} | — | |`,
+    `| warm soak: RSS growth over the last ${fmt(RSS_WINDOW_S)} s, floor to floor | ${signed(floorGrowthMb)} MB (${fmt(floorMidMb, 1)} → ${fmt(floorEndMb, 1)}; single samples at ${fmt(mid.tS)} s and at the end: ${signed(growthMb)} MB) | < ${RSS_GROWTH_MAX_MB} MB | ${verdict(floorGrowthMb < RSS_GROWTH_MAX_MB)} |`,
     `| warm soak: TokenReviews / SARs (one token; refreshed once per ${ALLOW_TTL_S} s TTL at most) | ${soakKube[TR] ?? 0} / ${soakKube[SAR] ?? 0} | ≤ ${refreshes} each | ${verdict((soakKube[TR] ?? 0) <= refreshes && (soakKube[SAR] ?? 0) <= refreshes * sarsPerToken)} |`,
     `| token storm: TokenReviews | ${fmt(stormTr)} for ${fmt(TOKENS)} distinct tokens (${fmt(storm.requests)} requests) | ${fmt(TOKENS)} (one per token) | ${verdict(stormTr === TOKENS)} |`,
     `| token storm: SubjectAccessReviews | ${fmt(stormSar)} | ${fmt(TOKENS * sarsPerToken)} (${sarsPerToken === 1 ? 'one' : 'two'} per token) | ${verdict(stormSar === TOKENS * sarsPerToken)} |`,
@@ -212,6 +237,13 @@ async function main(): Promise<number> {
       '|---|--:|--:|---|',
       ...rows,
       '',
+      ...(DURATION_S < 60
+        ? [
+            `_A ${DURATION_S} s run: the issue's RSS target is the last 30 s of 60 s. The heap grows to its working size over the first ` +
+              `30-60 s under this load, so a shorter run's RSS verdict is a quick check, not the target._`,
+            '',
+          ]
+        : []),
       passed ? '**All targets met.**' : `**${verdicts.filter((v) => !v).length} target(s) missed.**`,
     ].join('\n'),
   );
