@@ -1,30 +1,16 @@
 import express, { type Express } from 'express';
-import type { PluginAuthEncoding } from './core/plugin-headers.js';
-import type { AccessReviewer } from './kube/access-reviewer.js';
-import type { ConnectorStore, FeatureFlagSource, SecretStore } from './kube/cluster-cache.js';
-import type { TokenReviewer } from './kube/token-reviewer.js';
-import type { Logger } from './logger.js';
 import { metricRecorders, type Metrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { requestId } from './middleware/request-id.js';
 import { requireHostHeader } from './middleware/require-host.js';
-import type { ToolTrust } from './middleware/resolve-upstream.js';
-import { API_PATH_ROUTE, connectorRoutes, RESOURCES_ROUTE } from './routes/connector-routes.js';
+import { API_PATH_ROUTE, connectorRoutes, RESOURCES_ROUTE, type ConnectorRoutesDeps } from './routes/connector-routes.js';
 import { FEATURE_FLAGS_PATH, featureFlagsRouter } from './routes/feature-flags.js';
 import { probesRouter } from './routes/probes.js';
 
-export interface AppDeps {
-  readonly tokenReviewer: TokenReviewer;
-  readonly accessReviewer: AccessReviewer;
-  readonly connectors: ConnectorStore;
-  readonly secrets: SecretStore;
-  readonly flags: FeatureFlagSource;
-  readonly toolTrust: ToolTrust;
+/** What the routes need, plus readiness and the metrics registry. */
+export interface AppDeps extends Omit<ConnectorRoutesDeps, 'onUpstreamResponse'> {
   readonly synced: () => boolean;
-  readonly podNamespace: string;
-  readonly upstream: { readonly timeoutMs: number; readonly pluginAuthEncoding: PluginAuthEncoding; readonly maxNormaliseBytes: number };
-  readonly logger: Logger;
   readonly metrics: Metrics;
 }
 
