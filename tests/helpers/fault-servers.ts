@@ -1,8 +1,9 @@
 /**
  * Fake servers and raw clients for the fault-injection suites (tests/integration/faults): upstreams that hang,
  * reset, trickle or stream without end, a transparent TCP proxy that delays what the client sends, and clients
- * that send exactly the bytes given and report broken answers instead of throwing. Everything listens on
- * 127.0.0.1 (or ::1) only, every wait is bounded, and every server has a stop() that destroys its sockets.
+ * that send exactly the bytes given and report broken answers instead of throwing (`send` lives in raw-client.ts,
+ * re-exported here). Everything listens on 127.0.0.1 (or ::1) only, every wait is bounded, and every server has a
+ * stop() that destroys its sockets.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -10,76 +11,7 @@ import net from 'node:net';
 
 // ───────────────────────────── clients ─────────────────────────────
 
-export interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  /** Empty when `hashOnly` was set. */
-  body: Buffer;
-  /** Bytes of body received. */
-  bytes: number;
-  sha256: string;
-  /** True only when the response ended cleanly (all announced bytes, no connection error). */
-  complete: boolean;
-  error?: string;
-  elapsedMs: number;
-}
-
-export interface SendOptions {
-  method?: string;
-  /** Bearer token; null sends no Authorization header. Default: none. */
-  token?: string | null;
-  headers?: http.OutgoingHttpHeaders;
-  body?: Buffer | string;
-  timeoutMs?: number;
-  /** Hash the body as it arrives instead of keeping it (large answers). */
-  hashOnly?: boolean;
-}
-
-/** Sends `target` exactly as given with node:http (no agent) and reads the answer; never rejects. */
-export function send(baseUrl: string, target: string, opts: SendOptions = {}): Promise<Answer> {
-  const { hostname, port } = new URL(baseUrl);
-  const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
-  const headers: http.OutgoingHttpHeaders = {
-    ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-    ...(body === undefined ? {} : { 'content-length': String(body.length) }),
-    ...opts.headers,
-  };
-  const started = Date.now();
-  return new Promise((resolve) => {
-    let settled = false;
-    let status = 0;
-    let answerHeaders: http.IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const settle = (complete: boolean, error?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ status, headers: answerHeaders, body: Buffer.concat(chunks), bytes, sha256: hash.digest('hex'), complete, error: error?.message, elapsedMs: Date.now() - started });
-    };
-    const req = http.request({ host: hostname.replace(/^\[(.*)\]$/, '$1'), port, path: target, method: opts.method ?? 'GET', headers, agent: false });
-    const timer = setTimeout(() => {
-      req.destroy();
-      settle(false, new Error('client timeout'));
-    }, opts.timeoutMs ?? 8000);
-    req.on('error', (err) => settle(false, err));
-    req.on('response', (res) => {
-      status = res.statusCode ?? 0;
-      answerHeaders = res.headers;
-      res.on('data', (c: Buffer) => {
-        bytes += c.length;
-        hash.update(c);
-        if (!opts.hashOnly) chunks.push(c);
-      });
-      res.on('error', (err) => settle(false, err));
-      res.on('aborted', () => settle(false, new Error('response aborted')));
-      res.on('end', () => settle(res.complete));
-      res.on('close', () => settle(res.complete && !res.errored));
-    });
-    req.end(body);
-  });
-}
+export { send, type Answer, type SendOptions } from './raw-client.js';
 
 export interface RawResponse {
   status: number;

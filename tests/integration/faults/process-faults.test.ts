@@ -14,8 +14,6 @@
  * the issue asks (the process keeps serving everyone else) and what a client of that one request must get (a
  * prompt 502 Status, not a connection left hanging until Node's 300 s request timeout).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,31 +21,11 @@ import path from 'node:path';
 import { startEmulator, type Emulator, type KubeObject } from '../../../emulator/index.js';
 import { ALICE, assertNoSecretsLogged, EXAMPLES_DIR, resourcesPath, SERVICE_TOKEN, waitFor } from '../../helpers/harness.js';
 import { notAStatus, send, startRawServer, type FaultServer } from '../../helpers/fault-servers.js';
+import { requireBuiltMain, startMain, type Started } from '../../helpers/main-process.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../../helpers/recording-upstream.js';
 
-const MAIN = path.resolve('dist/main.js');
 const CONNECTORS = 'connectors.alauda.io/v1alpha1';
 const IN_FLIGHT = 50;
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  port: () => number | undefined;
-  exited: Promise<number | null>;
-}
-
-function startMain(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = () => {
-    const line = out.split('\n').find((l) => l.includes('"message":"listening"'));
-    return line ? (JSON.parse(line) as { port: number }).port : undefined;
-  };
-  return { child, output: () => out, port, exited };
-}
 
 function connectRefused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -76,7 +54,7 @@ describe('the service process under faults (node dist/main.js)', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" (make test does) before these tests`);
+    requireBuiltMain();
     upstream = await startRecordingUpstream((req) => (req.url.includes('slow') ? { delayMs: 1000 } : {}));
     raw = await startRawServer((socket, head) => {
       const code = /\/status-(\d{3})/.exec(head)?.[1] ?? '200';

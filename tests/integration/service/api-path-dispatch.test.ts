@@ -11,68 +11,18 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KubeObject } from '../../../emulator/index.js';
 import { ALICE, BOB, decodeHeader, startHarness, type Harness } from '../../helpers/harness.js';
 import { freePort } from '../../helpers/ports.js';
+import { send as rawSend, type Answer, type SendOptions } from '../../helpers/raw-client.js';
 import { startRecordingUpstream, type RecordedRequest, type RecordingUpstream, type UpstreamReply } from '../../helpers/recording-upstream.js';
 import { expectStatus } from '../../helpers/status-assertions.js';
 
-interface RawAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  /** True only when the response ended cleanly. */
-  complete: boolean;
-  error?: string;
-  elapsedMs: number;
-}
-
-interface SendOptions {
-  method?: string;
-  /** Bearer token of the caller; null sends no Authorization header. Default alice. */
-  token?: string | null;
-  headers?: http.OutgoingHttpHeaders;
-  timeoutMs?: number;
-}
-
-/** Sends `target` exactly as given and reads the whole answer; never rejects, so broken answers can be inspected. */
-function send(baseUrl: string, target: string, opts: SendOptions = {}): Promise<RawAnswer> {
-  const { port } = new URL(baseUrl);
-  const started = Date.now();
-  const token = opts.token === undefined ? ALICE : opts.token;
-  const headers: http.OutgoingHttpHeaders = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...opts.headers };
-  return new Promise((resolve) => {
-    let settled = false;
-    let status = 0;
-    let answerHeaders: http.IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    const settle = (complete: boolean, error?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ status, headers: answerHeaders, body: Buffer.concat(chunks), complete, error: error?.message, elapsedMs: Date.now() - started });
-    };
-    const req = http.request({ host: '127.0.0.1', port, path: target, method: opts.method ?? 'GET', headers, agent: false });
-    const timer = setTimeout(() => {
-      req.destroy();
-      settle(false, new Error('client timeout'));
-    }, opts.timeoutMs ?? 8000);
-    req.on('error', (err) => settle(false, err));
-    req.on('response', (res) => {
-      status = res.statusCode ?? 0;
-      answerHeaders = res.headers;
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (err) => settle(false, err));
-      res.on('aborted', () => settle(false, new Error('response aborted')));
-      res.on('end', () => settle(res.complete));
-      res.on('close', () => settle(res.complete && !res.errored));
-    });
-    req.end();
-  });
-}
+/** The raw client with alice's token unless `token` says otherwise (null: no Authorization header). */
+const send = (baseUrl: string, target: string, opts: Omit<SendOptions, 'body' | 'hashOnly'> = {}): Promise<Answer> => rawSend(baseUrl, target, { ...opts, token: opts.token === undefined ? ALICE : opts.token });
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const basic = (user: string, password: string): string => `Basic ${b64(`${user}:${password}`)}`;
 const r2 = (namespace: string, name: string, apiPath: string): string => `/connectors/v1alpha1/${namespace}/${name}/path${apiPath}`;
 const r2c = (apiPath: string): string => r2('team-a', 'r2c', apiPath);
-const text = (res: RawAnswer): string => res.body.toString('utf8');
+const text = (res: Answer): string => res.body.toString('utf8');
 
 /** Headers that must never reach a tool, whatever the client sent. */
 const FORBIDDEN_AT_TOOL = /^(x-plugin-.*|impersonate-.*|x-forwarded-.*|x-remote-.*|forwarded|cookie|proxy-authorization|expect|x-real-ip)$/;

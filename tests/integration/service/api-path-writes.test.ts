@@ -11,65 +11,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../../../emulator/index.js';
 import { ALICE, BOB, decodeHeader, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
+import { send as rawSend, type Answer, type SendOptions } from '../../helpers/raw-client.js';
 import { startRecordingUpstream, type RecordedRequest, type RecordingUpstream, type UpstreamReply } from '../../helpers/recording-upstream.js';
 import { expectStatus } from '../../helpers/status-assertions.js';
 
-interface RawAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  complete: boolean;
-  error?: string;
-}
-
-interface SendOptions {
-  method?: string;
-  /** Bearer token of the caller; null sends no Authorization header. Default alice. */
-  token?: string | null;
-  headers?: http.OutgoingHttpHeaders;
-  body?: Buffer | string;
-  timeoutMs?: number;
-}
-
-/** Sends `target` exactly as given (body with Content-Length) and reads the whole answer; never rejects. */
-function send(baseUrl: string, target: string, opts: SendOptions = {}): Promise<RawAnswer> {
-  const { port } = new URL(baseUrl);
-  const token = opts.token === undefined ? ALICE : opts.token;
-  const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
-  const headers: http.OutgoingHttpHeaders = {
-    ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-    ...(body === undefined ? {} : { 'content-length': String(body.length) }),
-    ...opts.headers,
-  };
-  return new Promise((resolve) => {
-    let settled = false;
-    let status = 0;
-    let answerHeaders: http.IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    const settle = (complete: boolean, error?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ status, headers: answerHeaders, body: Buffer.concat(chunks), complete, error: error?.message });
-    };
-    const req = http.request({ host: '127.0.0.1', port, path: target, method: opts.method ?? 'GET', headers, agent: false });
-    const timer = setTimeout(() => {
-      req.destroy();
-      settle(false, new Error('client timeout'));
-    }, opts.timeoutMs ?? 8000);
-    req.on('error', (err) => settle(false, err));
-    req.on('response', (res) => {
-      status = res.statusCode ?? 0;
-      answerHeaders = res.headers;
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (err) => settle(false, err));
-      res.on('aborted', () => settle(false, new Error('response aborted')));
-      res.on('end', () => settle(res.complete));
-      res.on('close', () => settle(res.complete && !res.errored));
-    });
-    req.end(body);
-  });
-}
+/** The raw client with alice's token unless `token` says otherwise (null: no Authorization header). */
+const send = (baseUrl: string, target: string, opts: Omit<SendOptions, 'hashOnly'> = {}): Promise<Answer> => rawSend(baseUrl, target, { ...opts, token: opts.token === undefined ? ALICE : opts.token });
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

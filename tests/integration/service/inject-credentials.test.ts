@@ -3,42 +3,15 @@
  * compared exactly), and none of the client's credentials, identity claims, spoofed X-Plugin-* or hop-by-hop
  * headers, with and without `Expect: 100-continue` (http-proxy skips its header hook when Expect is present).
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { expectStatus } from '../../helpers/status-assertions.js';
 import type { KubeObject } from '../../../emulator/index.js';
 import { ALICE, decodeHeader, resourcesPath, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
 import type { RecordedRequest } from '../../helpers/recording-upstream.js';
+import { sendStrict, type StrictAnswer } from '../../helpers/raw-client.js';
 
-interface RawAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  /** Whether the server sent `100 Continue` first. */
-  continued: boolean;
-}
-
-/** Sends the request with node:http exactly as given (supertest may treat Expect specially), bounded in time. */
-function send(baseUrl: string, target: string, headers: http.OutgoingHttpHeaders = {}): Promise<RawAnswer> {
-  const { port } = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    let continued = false;
-    const req = http.request({ host: '127.0.0.1', port, path: target, method: 'GET', headers, agent: false });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within 5 s for ${target}`)), 5000);
-    req.on('continue', () => (continued = true));
-    req.on('error', (err) => (clearTimeout(timer), reject(err)));
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (err) => (clearTimeout(timer), reject(err)));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), continued });
-        req.destroy(); // do not leave a keep-alive socket behind when a test asked for one
-      });
-    });
-    req.end(); // a GET: no body, with or without Expect
-  });
-}
+/** A GET with node:http exactly as given (supertest may treat Expect specially); no keep-alive socket left behind. */
+const send = (baseUrl: string, target: string, headers: http.OutgoingHttpHeaders = {}): Promise<StrictAnswer> => sendStrict(baseUrl, target, { headers, destroyAfter: true });
 
 const AUTH = { authorization: `Bearer ${ALICE}` };
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -9,29 +7,8 @@ import path from 'node:path';
 import { startEmulator, type Emulator } from '../../../emulator/index.js';
 import { generateServingTls } from '../../../emulator/tls.js';
 import { ALICE, EXAMPLES_DIR, resourcesPath, SERVICE_TOKEN, waitFor } from '../../helpers/harness.js';
+import { requireBuiltMain, startMain } from '../../helpers/main-process.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../../helpers/recording-upstream.js';
-
-const MAIN = path.resolve('dist/main.js');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  port: () => number | undefined;
-  exited: Promise<number | null>;
-}
-
-function startMain(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = () => {
-    const line = out.split('\n').find((l) => l.includes('"message":"listening"'));
-    return line ? (JSON.parse(line) as { port: number }).port : undefined;
-  };
-  return { child, output: () => out, port, exited };
-}
 
 function get(port: number, pathName: string, token?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -52,7 +29,7 @@ describe('the production entry point (node dist/main.js)', () => {
   let kubeconfig: string;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" (make test does) before these tests`);
+    requireBuiltMain();
     emulator = await startEmulator({ objectsDir: EXAMPLES_DIR });
     upstream = await startRecordingUpstream(async (req) => (req.url.includes('slow') ? { delayMs: 1500 } : {}));
     const git = emulator.store.get('connectors.alauda.io/v1alpha1', 'ConnectorClass', undefined, 'git');

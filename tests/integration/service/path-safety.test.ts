@@ -3,46 +3,9 @@
  * with node:http (supertest/superagent would normalise or re-encode it), and the recording upstream shows what,
  * if anything, got through.
  */
-import http from 'node:http';
 import { expectStatus } from '../../helpers/status-assertions.js';
 import { ALICE, resourcesPath, startHarness, type Harness } from '../../helpers/harness.js';
-
-interface RawAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-interface SendOptions {
-  method?: string;
-  headers?: http.OutgoingHttpHeaders;
-  body?: string;
-}
-
-/** Sends `target` exactly as given (no URL parsing on our side) and reads the whole answer, bounded in time. */
-function send(baseUrl: string, target: string, opts: SendOptions = {}): Promise<RawAnswer> {
-  const { port } = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const headers = { ...opts.headers };
-    // node:http sends a DELETE body without Content-Length unless told; announce it like a real client would.
-    if (opts.body !== undefined && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
-      headers['content-length'] = Buffer.byteLength(opts.body);
-    }
-    const req = http.request({ host: '127.0.0.1', port, path: target, method: opts.method ?? 'GET', headers, agent: false });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within 5 s for ${opts.method ?? 'GET'} ${target.slice(0, 120)}`)), 5000);
-    req.on('error', (err) => (clearTimeout(timer), reject(err)));
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (err) => (clearTimeout(timer), reject(err)));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-      });
-    });
-    req.end(opts.body);
-  });
-}
+import { sendStrict as send } from '../../helpers/raw-client.js';
 
 const AUTH = { authorization: `Bearer ${ALICE}` };
 const GITREFS = resourcesPath('team-a', 'git1', 'gitrefs');

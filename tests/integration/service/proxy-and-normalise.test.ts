@@ -3,65 +3,17 @@
  * with node:http so the request-target is sent byte for byte; the recording upstream shows what arrived there.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { expectStatus } from '../../helpers/status-assertions.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ALICE, resourcesPath, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
 import { freePort } from '../../helpers/ports.js';
+import { send as rawSend, type Answer, type SendOptions } from '../../helpers/raw-client.js';
 import { startRecordingUpstream, type RecordedRequest, type UpstreamReply } from '../../helpers/recording-upstream.js';
 
-interface RawAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  /** True only when the response ended cleanly (all announced bytes, no connection error). */
-  complete: boolean;
-  /** A connection error before or during the response, if any. */
-  error?: string;
-  elapsedMs: number;
-}
+/** The raw client, always with alice's token, waiting up to 10 s by default. */
+const send = (baseUrl: string, target: string, opts: Pick<SendOptions, 'method' | 'headers' | 'timeoutMs'> = {}): Promise<Answer> => rawSend(baseUrl, target, { ...opts, token: ALICE, timeoutMs: opts.timeoutMs ?? 10_000 });
 
-interface SendOptions {
-  method?: string;
-  headers?: http.OutgoingHttpHeaders;
-  timeoutMs?: number;
-}
-
-/** Sends `target` exactly as given and reads the whole answer; never rejects, so broken answers can be inspected. */
-function send(baseUrl: string, target: string, opts: SendOptions = {}): Promise<RawAnswer> {
-  const { port } = new URL(baseUrl);
-  const started = Date.now();
-  return new Promise((resolve) => {
-    let settled = false;
-    let status = 0;
-    let headers: http.IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    const settle = (complete: boolean, error?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ status, headers, body: Buffer.concat(chunks), complete, error: error?.message, elapsedMs: Date.now() - started });
-    };
-    const req = http.request({ host: '127.0.0.1', port, path: target, method: opts.method ?? 'GET', headers: { authorization: `Bearer ${ALICE}`, ...opts.headers }, agent: false });
-    const timer = setTimeout(() => {
-      req.destroy();
-      settle(false, new Error('client timeout'));
-    }, opts.timeoutMs ?? 10_000);
-    req.on('error', (err) => settle(false, err));
-    req.on('response', (res) => {
-      status = res.statusCode ?? 0;
-      headers = res.headers;
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (err) => settle(false, err));
-      res.on('aborted', () => settle(false, new Error('response aborted')));
-      res.on('end', () => settle(res.complete));
-      res.on('close', () => settle(res.complete && !res.errored));
-    });
-    req.end();
-  });
-}
-
-const json = (res: RawAnswer): unknown => JSON.parse(res.body.toString('utf8'));
+const json = (res: Answer): unknown => JSON.parse(res.body.toString('utf8'));
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const git1 = (resource: string): string => resourcesPath('team-a', 'git1', resource);
 const urls = (requests: RecordedRequest[]): string[] => requests.map((r) => r.url);
@@ -283,7 +235,7 @@ describe('forwarding to the ConnectorClass API and normalising its answers', () 
 
   describe('encodings and sizes', () => {
     /** The body as the client would read it after undoing the Content-Encoding it was told about. */
-    const decoded = (res: RawAnswer): Buffer => (/gzip/i.test(String(res.headers['content-encoding'] ?? '')) ? gunzipSync(res.body) : res.body);
+    const decoded = (res: Answer): Buffer => (/gzip/i.test(String(res.headers['content-encoding'] ?? '')) ? gunzipSync(res.body) : res.body);
 
     it('normalises a gzip-encoded JSON list into valid JSON', async () => {
       const items = Array.from({ length: 50 }, (_, i) => ({ name: `ref-${i}` }));
@@ -382,13 +334,13 @@ describe('forwarding to the ConnectorClass API and normalising its answers', () 
       const nobody = `http://127.0.0.1:${await freePort()}/api`;
       h.publishClassApi('git', nobody);
       try {
-        let res: RawAnswer | undefined;
+        let res: Answer | undefined;
         await waitFor(async () => {
           h.upstream.reset();
           res = await send(h.url, git1('gitrefs'));
           return h.upstream.requests.length === 0 && res.status !== 200;
         }, 3000, 'the dead class API address to be used');
-        expect(expectStatus(res as RawAnswer, 503, 'ServiceUnavailable').message).toMatch(/ConnectorClass API/);
+        expect(expectStatus(res as Answer, 503, 'ServiceUnavailable').message).toMatch(/ConnectorClass API/);
       } finally {
         h.publishClassApi('git', `${h.upstream.url}/api`);
         await waitFor(async () => (await send(h.url, git1('gitrefs'))).status === 200, 3000, 'the class API address to be restored');
