@@ -40,3 +40,11 @@ export function credentialsInAuthorization(header: string): string[] {
   }
   return found;
 }
+
+/** A failure as one short line for a log: its name/code and message, credentials masked, bounded in length. */
+export function failureReason(err: unknown, credentials: readonly string[]): string {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown } | null;
+  const kind = typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'Error';
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return scrubCredentials(`${kind}: ${message}`, credentials).slice(0, 300);
+}

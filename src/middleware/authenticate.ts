@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { parseBearerToken } from '../core/bearer-token.js';
+import { failureReason } from '../core/credential-scrub.js';
 import { StatusError } from '../errors.js';
 import type { TokenReviewer } from '../kube/token-reviewer.js';
 import type { Logger } from '../logger.js';
@@ -17,7 +18,9 @@ export function authenticate(reviewer: TokenReviewer, logger: Logger): RequestHa
     try {
       user = await reviewer.review(token);
     } catch (err) {
-      logger.warn('token review failed', { error: err });
+      // Only the failure's kind and message, with this request's token masked: never the error object, whose
+      // request or response details could carry what we sent.
+      logger.warn('token review failed', { reason: failureReason(err, contextOf(req).credentials) });
       throw StatusError.serviceUnavailable('the token could not be reviewed: the Kubernetes API is unavailable');
     }
     if (!user) throw StatusError.unauthorized();

@@ -2,11 +2,12 @@ import type { Request, RequestHandler } from 'express';
 import { connectorApisAttributes, connectorReadAttributes, rbacVerbForMethod } from '../core/access-attributes.js';
 import { APIS_PERMISSIONS_FLAG, isFlagEnabled } from '../core/feature-flags.js';
 import type { ResourceAttributes } from '../core/types.js';
+import { failureReason } from '../core/credential-scrub.js';
 import { StatusError } from '../errors.js';
 import type { AccessReviewer } from '../kube/access-reviewer.js';
 import type { FeatureFlagSource } from '../kube/cluster-cache.js';
 import type { Logger } from '../logger.js';
-import { required } from './request-context.js';
+import { contextOf, required } from './request-context.js';
 
 /** SAR #1: the caller must be able to get the Connector. Runs before the Connector is read, so 403 leaks nothing. */
 export function authorizeConnectorRead(reviewer: AccessReviewer, logger: Logger): RequestHandler {
@@ -57,7 +58,7 @@ async function isAllowed(req: Request, reviewer: AccessReviewer, attributes: Res
   try {
     return await reviewer.review(required(req, 'user'), attributes);
   } catch (err) {
-    logger.warn('access review failed', { error: err });
+    logger.warn('access review failed', { reason: failureReason(err, contextOf(req).credentials) });
     throw StatusError.serviceUnavailable('access could not be reviewed: the Kubernetes API is unavailable');
   }
 }

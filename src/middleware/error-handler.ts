@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ServerResponse } from 'node:http';
 import { StatusError, toStatusError, type MetaV1Status } from '../errors.js';
-import { scrubCredentials } from '../core/credential-scrub.js';
+import { failureReason, scrubCredentials } from '../core/credential-scrub.js';
 import type { Logger } from '../logger.js';
 import { contextOf } from './request-context.js';
 
@@ -30,7 +30,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res: Response, _next) => {
     const statusError = toStatusError(err);
     if (statusError.code >= 500 && !(err instanceof StatusError)) {
-      logger.error('unhandled error', { error: err, method: req.method, path: req.path });
+      logger.error('unhandled error', { reason: failureReason(err, contextOf(req).credentials), stack: err instanceof Error ? err.stack?.split('\n').slice(1, 6).join(' | ') : undefined, method: req.method });
     }
     writeStatusError(res, statusError);
   };

@@ -1,4 +1,4 @@
-import { credentialsInAuthorization, credentialsInPluginSecret, REDACTED, scrubCredentials } from '../../../src/core/credential-scrub.js';
+import { credentialsInAuthorization, credentialsInPluginSecret, failureReason, REDACTED, scrubCredentials } from '../../../src/core/credential-scrub.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -30,5 +30,14 @@ describe('credentialsInAuthorization', () => {
     [`Basic ${b64('user:pa:ss')}`, [`Basic ${b64('user:pa:ss')}`, b64('user:pa:ss'), 'user', 'pa:ss']],
   ])('%s', (header, expected) => {
     expect(credentialsInAuthorization(header)).toEqual(expected);
+  });
+});
+
+describe('failureReason', () => {
+  it('gives kind and message with credentials masked and a bounded length', () => {
+    const err = Object.assign(new Error('request with token tok-12345 failed'), { code: 'ECONNREFUSED' });
+    expect(failureReason(err, ['tok-12345'])).toBe(`ECONNREFUSED: request with token ${REDACTED} failed`);
+    expect(failureReason(new Error('x'.repeat(1000)), []).length).toBe(300);
+    expect(failureReason('plain string', [])).toBe('Error: plain string');
   });
 });
