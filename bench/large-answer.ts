@@ -93,7 +93,7 @@ async function main(): Promise<number> {
   pinSelf(LOAD_CPU);
   const upstream = await startUpstream(0, classApi);
   const { kubeconfig } = await startCluster({ classApiUrl: upstream.url });
-  const service = await startService(kubeconfig);
+  const service = await startService(kubeconfig, process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {});
   const pid = service.proc.pid;
   const r1 = (resource: string) => `${service.url}${R1.replace(/gitrefs$/, resource)}`;
   for (let i = 0; i < 20; i++) await get(r1('gitrefs')); // warm caches and connections
