@@ -40,6 +40,14 @@ export class CachingTokenReviewer implements TokenReviewer {
     });
   }
 
+  /** A fresh cached answer, with no call and no promise: `{ user }` on a hit, undefined on a miss. */
+  peek(token: string): { user: UserInfo | undefined } | undefined {
+    const entry = this.cache.get(hashKey(token));
+    if (!entry || (entry.expiresAtMs !== undefined && entry.expiresAtMs <= Date.now())) return undefined;
+    this.options.onLookup?.('token', true);
+    return { user: entry.value };
+  }
+
   async review(token: string): Promise<UserInfo | undefined> {
     const key = hashKey(token);
     this.options.onLookup?.('token', this.cache.has(key));
@@ -71,12 +79,24 @@ export class CachingAccessReviewer implements AccessReviewer {
     });
   }
 
+  /** A fresh cached decision, with no call and no promise; undefined on a miss. */
+  peek(user: UserInfo, attributes: ResourceAttributes): boolean | undefined {
+    const entry = this.cache.get(accessKey(user, attributes));
+    if (!entry) return undefined;
+    this.options.onLookup?.('access', true);
+    return entry.value;
+  }
+
   async review(user: UserInfo, attributes: ResourceAttributes): Promise<boolean> {
-    const key = hashKey(JSON.stringify([user.username, user.uid, user.groups, user.extra, attributes]));
+    const key = accessKey(user, attributes);
     this.options.onLookup?.('access', this.cache.has(key));
     const entry = await this.cache.fetch(key, { context: { user, attributes } });
     return entry?.value === true;
   }
+}
+
+function accessKey(user: UserInfo, attributes: ResourceAttributes): string {
+  return hashKey(JSON.stringify([user.username, user.uid, user.groups, user.extra, attributes]));
 }
 
 // lru-cache reads a TTL of 0 as "forever"; 1 ms is the shortest real one (a TTL of 0 disables caching here).

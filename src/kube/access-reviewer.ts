@@ -6,6 +6,8 @@ import { observed, withTimeout, type KubeCallObserver } from './with-timeout.js'
 /** true: allowed. Throws when the review could not be made at all. */
 export interface AccessReviewer {
   review(user: UserInfo, attributes: ResourceAttributes): Promise<boolean>;
+  /** A cached decision available without waiting, if the implementation caches; undefined = ask review(). */
+  peek?(user: UserInfo, attributes: ResourceAttributes): boolean | undefined;
 }
 
 /** authorization.k8s.io/v1 SubjectAccessReview: the only code that creates SubjectAccessReviews. */

@@ -6,6 +6,8 @@ import { observed, withTimeout, type KubeCallObserver } from './with-timeout.js'
 /** undefined: the token does not authenticate. Throws when the review could not be made at all. */
 export interface TokenReviewer {
   review(token: string): Promise<UserInfo | undefined>;
+  /** A cached answer available without waiting, if the implementation caches; undefined = ask review(). */
+  peek?(token: string): { user: UserInfo | undefined } | undefined;
 }
 
 /** authentication.k8s.io/v1 TokenReview through the API server: the only code that creates TokenReviews. */

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler } from 'express';
 import { connectorApisAttributes, connectorReadAttributes, rbacVerbForMethod } from '../core/access-attributes.js';
 import { APIS_PERMISSIONS_FLAG, isFlagEnabled } from '../core/feature-flags.js';
 import type { ResourceAttributes } from '../core/types.js';
@@ -7,14 +7,14 @@ import { StatusError } from '../errors.js';
 import type { AccessReviewer } from '../kube/access-reviewer.js';
 import type { FeatureFlagSource } from '../kube/cluster-cache.js';
 import type { Logger } from '../logger.js';
+import { andThen, type MaybePromise } from './maybe-async.js';
 import { contextOf, required } from './request-context.js';
 
 /** SAR #1: the caller must be able to get the Connector. Runs before the Connector is read, so 403 leaks nothing. */
 export function authorizeConnectorRead(reviewer: AccessReviewer, logger: Logger): RequestHandler {
-  return async (req, _res, next) => {
+  return (req, _res, next) => {
     const { namespace, name } = required(req, 'path');
-    await requireAllowed(req, reviewer, connectorReadAttributes(namespace, name), logger);
-    next();
+    return requireAllowed(req, reviewer, connectorReadAttributes(namespace, name), logger, next);
   };
 }
 
@@ -24,43 +24,53 @@ export function authorizeConnectorRead(reviewer: AccessReviewer, logger: Logger)
  * Either allows. The 403 names form A, the grant that covers the whole class.
  */
 export function authorizeConnectorApis(reviewer: AccessReviewer, flags: FeatureFlagSource, logger: Logger): RequestHandler {
-  return async (req, _res, next) => {
+  return (req, _res, next) => {
     if (!isFlagEnabled(flags.flagData(), APIS_PERMISSIONS_FLAG)) return next();
     const { namespace, name } = required(req, 'path');
     const className = required(req, 'connectorClass').metadata.name;
     const { template } = required(req, 'operation');
     const verb = rbacVerbForMethod(req.method) ?? 'get';
     const formA = connectorApisAttributes(namespace, name, className, verb);
-    if (await isAllowed(req, reviewer, formA, logger)) return next();
-    if (template !== undefined && (await isAllowed(req, reviewer, connectorApisAttributes(namespace, name, `${className}${template}`, verb), logger))) {
-      return next();
-    }
-    throw StatusError.forbidden(forbiddenMessage(required(req, 'user').username, formA));
+    return andThen(decide(req, reviewer, formA, logger), (allowedByA) => {
+      if (allowedByA) return next();
+      if (template === undefined) throw forbidden(req, formA);
+      const formB = connectorApisAttributes(namespace, name, `${className}${template}`, verb);
+      return andThen(decide(req, reviewer, formB, logger), (allowedByB) => {
+        if (!allowedByB) throw forbidden(req, formA);
+        next();
+      });
+    });
   };
 }
 
 /** Any SubjectAccessReview-guarded endpoint (e.g. featureflags) with fixed attributes. */
 export function authorizeFixed(reviewer: AccessReviewer, attributes: ResourceAttributes, logger: Logger): RequestHandler {
-  return async (req, _res, next) => {
-    await requireAllowed(req, reviewer, attributes, logger);
+  return (req, _res, next) => requireAllowed(req, reviewer, attributes, logger, next);
+}
+
+function requireAllowed(req: Request, reviewer: AccessReviewer, attributes: ResourceAttributes, logger: Logger, next: NextFunction): MaybePromise<void> {
+  return andThen(decide(req, reviewer, attributes, logger), (allowed) => {
+    if (!allowed) throw forbidden(req, attributes);
     next();
-  };
+  });
 }
 
-async function requireAllowed(req: Request, reviewer: AccessReviewer, attributes: ResourceAttributes, logger: Logger): Promise<void> {
-  if (!(await isAllowed(req, reviewer, attributes, logger))) {
-    throw StatusError.forbidden(forbiddenMessage(required(req, 'user').username, attributes));
-  }
-}
-
-/** One SubjectAccessReview for the authenticated caller; 503 when it cannot be made, never a pass. */
-async function isAllowed(req: Request, reviewer: AccessReviewer, attributes: ResourceAttributes, logger: Logger): Promise<boolean> {
-  try {
-    return await reviewer.review(required(req, 'user'), attributes);
-  } catch (err) {
+/**
+ * One SubjectAccessReview for the authenticated caller: a cached decision at once, else the call; 503 when the
+ * call cannot be made, never a pass.
+ */
+function decide(req: Request, reviewer: AccessReviewer, attributes: ResourceAttributes, logger: Logger): MaybePromise<boolean> {
+  const user = required(req, 'user');
+  const cached = reviewer.peek?.(user, attributes);
+  if (cached !== undefined) return cached;
+  return reviewer.review(user, attributes).catch((err: unknown) => {
     logger.warn('access review failed', { reason: failureReason(err, contextOf(req).credentials) });
     throw StatusError.serviceUnavailable('access could not be reviewed: the Kubernetes API is unavailable');
-  }
+  });
+}
+
+function forbidden(req: Request, attributes: ResourceAttributes): StatusError {
+  return StatusError.forbidden(forbiddenMessage(required(req, 'user').username, attributes));
 }
 
 /** Worded like the API server's own 403, so people recognise it and know which Role to ask for. */

@@ -256,3 +256,44 @@ describe('CachingAccessReviewer', () => {
     expect(inner.calls).toHaveLength(2);
   });
 });
+
+describe('peek: cached answers without a call or a promise', () => {
+  it('misses before the first review, then answers the token review and the access decision at once', async () => {
+    const tokens = new CachingTokenReviewer(new FakeTokenReviewer({ good: ALICE }), options());
+    const access = new CachingAccessReviewer(new FakeAccessReviewer(() => false), options());
+    expect(tokens.peek('good')).toBeUndefined();
+    expect(tokens.peek('bad')).toBeUndefined();
+    expect(access.peek(ALICE, READ)).toBeUndefined();
+    await tokens.review('good');
+    await tokens.review('bad');
+    await access.review(ALICE, READ);
+    expect(tokens.peek('good')).toEqual({ user: ALICE });
+    expect(tokens.peek('bad')).toEqual({ user: undefined });
+    expect(access.peek(ALICE, READ)).toBe(false);
+  });
+
+  it('misses once the entry is stale, and for a JWT past its exp even within the TTL', async () => {
+    const tokens = new CachingTokenReviewer(new FakeTokenReviewer({ bad: ALICE }), options());
+    await tokens.review('bad');
+    await sleep(DENY_TTL + 30);
+    expect(tokens.peek('unknown')).toBeUndefined();
+    const { token, expiresAtMs } = soonExpiringJwt();
+    const withJwt = new CachingTokenReviewer(new FakeTokenReviewer({ [token]: ALICE }), options({ allowTtlMs: 10_000 }));
+    await withJwt.review(token);
+    expect(withJwt.peek(token)).toEqual({ user: ALICE });
+    await sleep(Math.max(0, expiresAtMs - Date.now()) + 20);
+    expect(withJwt.peek(token)).toBeUndefined();
+  });
+
+  it('does not peek at a review still in flight', async () => {
+    const inner = new FakeTokenReviewer({ good: ALICE });
+    const gate = deferred();
+    inner.gate = gate.promise;
+    const tokens = new CachingTokenReviewer(inner, options());
+    const pending = tokens.review('good');
+    expect(tokens.peek('good')).toBeUndefined();
+    gate.release();
+    await pending;
+    expect(tokens.peek('good')).toEqual({ user: ALICE });
+  });
+});
