@@ -32,14 +32,52 @@ function listItem(rt: ResourceType, obj: KubeObject): unknown {
   return rest;
 }
 
-/** The <Kind>List body for a list request. */
+interface ContinueToken {
+  rv: string; // the resourceVersion of the first page: every page reports it, as the API server does
+  after: string; // namespace/name of the last item served
+}
+
+function decodeContinue(raw: string | null): ContinueToken | undefined {
+  if (!raw) return undefined;
+  try {
+    const token = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ContinueToken;
+    if (typeof token.rv === 'string' && typeof token.after === 'string') return token;
+  } catch {
+    // fall through
+  }
+  throw StatusError.badRequest('invalid continue token');
+}
+
+function parseLimit(raw: string | null): number | undefined {
+  if (raw === null || raw === '' || raw === '0') return undefined;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 0) throw StatusError.badRequest(`invalid limit: "${raw}"`);
+  return limit;
+}
+
+const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * The <Kind>List body for a list request. `limit` pages the list: `metadata.continue` names where the next page
+ * starts and `remainingItemCount` how many are left. Unlike etcd, later pages show the objects as they are now,
+ * not as they were at the first page's resourceVersion; a watch from that resourceVersion replays the difference.
+ */
 export function listCollection(store: MemoryObjectStore, req: CollectionRequest): unknown {
   const matches = matcherFor(req);
+  const limit = parseLimit(req.query.get('limit'));
+  const from = decodeContinue(req.query.get('continue'));
+  const all = store.listByType(req.rt, req.namespace || undefined).filter(matches);
+  const rest = from ? all.filter((o) => keyOf(o) > from.after) : all;
+  const page = limit === undefined ? rest : rest.slice(0, limit);
+  const rv = from?.rv ?? String(store.currentResourceVersion());
+  const remaining = rest.length - page.length;
+  const last = page.at(-1);
+  const next = remaining > 0 && last ? Buffer.from(JSON.stringify({ rv, after: keyOf(last) })).toString('base64url') : undefined;
   return {
     kind: `${req.rt.kind}List`,
     apiVersion: apiVersionOf(req.rt),
-    metadata: { resourceVersion: String(store.currentResourceVersion()) },
-    items: store.listByType(req.rt, req.namespace || undefined).filter(matches).map((o) => listItem(req.rt, o)),
+    metadata: next ? { resourceVersion: rv, continue: next, remainingItemCount: remaining } : { resourceVersion: rv },
+    items: page.map((o) => listItem(req.rt, o)),
   };
 }
 

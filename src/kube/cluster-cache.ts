@@ -1,6 +1,7 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { ConfigMap, Connector, ConnectorClass, Secret, Service } from '../core/types.js';
 import type { Logger } from '../logger.js';
+import { makeKeepAliveApiClient } from './api-client.js';
 import { Informer, type InformerOptions, type ListResult } from './informer.js';
 import type { KubeCallObserver } from './with-timeout.js';
 import { CONNECTORS_API, WATCH_PATHS, toConfigMap, toConnector, toConnectorClass, toSecret, toService } from './resources.js';
@@ -39,12 +40,31 @@ export interface ClusterCacheOptions {
 }
 
 interface Listed {
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; _continue?: string; continue?: string };
   items?: unknown[];
 }
 
-function listResult(list: Listed): ListResult {
-  return { resourceVersion: list.metadata?.resourceVersion ?? '', items: list.items ?? [] };
+/** Objects per list page: a cluster's 10,000 Secrets are never materialised in one response. */
+const LIST_PAGE_SIZE = 500;
+const MAX_LIST_PAGES = 10_000;
+
+/**
+ * Lists page by page (limit + continue) and returns the first page's resourceVersion, which is what the API server
+ * reports for every page of one list.
+ */
+async function listAllPages(fetchPage: (page: { limit: number; _continue?: string }) => Promise<Listed>): Promise<ListResult> {
+  const items: unknown[] = [];
+  let resourceVersion: string | undefined;
+  let next: string | undefined;
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    const list = await fetchPage({ limit: LIST_PAGE_SIZE, _continue: next });
+    resourceVersion ??= list.metadata?.resourceVersion ?? '';
+    for (const item of list.items ?? []) items.push(item);
+    // typed lists (core) deserialise the field as `_continue`, raw custom-object lists keep `continue`
+    next = list.metadata?._continue ?? list.metadata?.continue;
+    if (!next) return { resourceVersion, items };
+  }
+  throw new Error(`list did not end within ${MAX_LIST_PAGES} pages`);
 }
 
 /**
@@ -61,22 +81,22 @@ export class ClusterCache implements ConnectorStore, SecretStore, FeatureFlagSou
 
   constructor(options: ClusterCacheOptions) {
     this.options = options;
-    const core = options.kubeConfig.makeApiClient(CoreV1Api);
-    const custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    const core = makeKeepAliveApiClient(options.kubeConfig, CoreV1Api);
+    const custom = makeKeepAliveApiClient(options.kubeConfig, CustomObjectsApi);
     const { group, version } = CONNECTORS_API;
     const flagsSelector = `metadata.name=${options.featureFlagsConfigMap}`;
     const ns = options.podNamespace;
 
-    this.connectors = this.informer('connectors', WATCH_PATHS.connectors, toConnector, async () =>
-      listResult(await custom.listClusterCustomObject({ group, version, plural: 'connectors' })));
-    this.classes = this.informer('connectorclasses', WATCH_PATHS.connectorclasses, toConnectorClass, async () =>
-      listResult(await custom.listClusterCustomObject({ group, version, plural: 'connectorclasses' })));
-    this.services = this.informer('services', WATCH_PATHS.services, toService, async () =>
-      listResult(await core.listServiceForAllNamespaces()));
-    this.secrets = this.informer('secrets', WATCH_PATHS.secrets, toSecret, async () =>
-      listResult(await core.listSecretForAllNamespaces()));
-    this.configMaps = this.informer('configmaps', WATCH_PATHS.configmaps(ns), toConfigMap, async () =>
-      listResult(await core.listNamespacedConfigMap({ namespace: ns, fieldSelector: flagsSelector })), { fieldSelector: flagsSelector });
+    this.connectors = this.informer('connectors', WATCH_PATHS.connectors, toConnector, () =>
+      listAllPages((page) => custom.listClusterCustomObject({ group, version, plural: 'connectors', ...page })));
+    this.classes = this.informer('connectorclasses', WATCH_PATHS.connectorclasses, toConnectorClass, () =>
+      listAllPages((page) => custom.listClusterCustomObject({ group, version, plural: 'connectorclasses', ...page })));
+    this.services = this.informer('services', WATCH_PATHS.services, toService, () =>
+      listAllPages((page) => core.listServiceForAllNamespaces(page)));
+    this.secrets = this.informer('secrets', WATCH_PATHS.secrets, toSecret, () =>
+      listAllPages((page) => core.listSecretForAllNamespaces(page)));
+    this.configMaps = this.informer('configmaps', WATCH_PATHS.configmaps(ns), toConfigMap, () =>
+      listAllPages((page) => core.listNamespacedConfigMap({ namespace: ns, fieldSelector: flagsSelector, ...page })), { fieldSelector: flagsSelector });
   }
 
   connector(namespace: string, name: string): Connector | undefined {

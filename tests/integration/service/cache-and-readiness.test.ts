@@ -127,3 +127,27 @@ describe('readiness', () => {
     }
   });
 });
+
+describe('listing in pages', () => {
+  it('syncs more objects than one list page (500) and serves the last of them', async () => {
+    const many = Array.from({ length: 1_100 }, (_, i) => ({
+      apiVersion: 'connectors.alauda.io/v1alpha1',
+      kind: 'Connector',
+      metadata: { name: `many-${String(i).padStart(4, '0')}`, namespace: 'team-a' },
+      spec: { connectorClassName: 'git', address: `https://git-${i}.example.com` },
+    }));
+    const h = await startHarness({ objects: many });
+    try {
+      // 1,104 Connectors (examples/cluster has 4 more) in pages of 500: three list calls, not one.
+      expect(h.emulator.counters()['list connectors']).toBe(3);
+      h.emulator.resetCounters();
+      for (const name of ['many-0000', 'many-0599', 'many-1099']) {
+        const res = await request(h.url).get(resourcesPath('team-a', name, 'gitrefs')).set('Authorization', `Bearer ${ALICE}`);
+        expect([name, res.status]).toEqual([name, 200]);
+      }
+      expect(h.emulator.counters()['list connectors'] ?? 0).toBe(0);
+    } finally {
+      await h.stop();
+    }
+  });
+});
