@@ -1,3 +1,4 @@
+import type { AuthorizationAttributes } from './rbac.js';
 // metav1.Status builders, worded like k8s.io/apimachinery/pkg/api/errors so clients see the real messages.
 
 export interface StatusDetails {
@@ -127,16 +128,8 @@ export function successStatus(details: StatusDetails): StatusBody {
 }
 
 /** What forbidden() needs to know about the denied request (authorizer.Attributes). */
-export interface ForbiddenAttributes {
-  isResourceRequest: boolean;
-  verb: string;
-  path?: string;
-  apiGroup?: string;
-  resource?: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
+/** What a 403 names: the attributes the RBAC evaluator was asked about. */
+export type ForbiddenAttributes = AuthorizationAttributes;
 
 /** 403 worded like k8s.io/apiserver/pkg/endpoints/handlers/responsewriters.forbiddenMessage + errors.NewForbidden. */
 export function forbiddenFor(attrs: ForbiddenAttributes, username: string, reason: string): StatusError {

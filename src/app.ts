@@ -29,18 +29,19 @@ function routeOf(path: string): string {
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const record = metricRecorders(deps.metrics);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', false); // the raw query is forwarded; nothing here reads req.query
 
   app.use(requestId());
-  app.use(accessLog(deps.logger, deps.metrics, routeOf));
+  app.use(accessLog(deps.logger, record, routeOf));
   app.use(requireHostHeader());
   app.use(probesRouter({ synced: deps.synced, metrics: deps.metrics }));
   app.use(
     connectorRoutes({
       ...deps,
-      onUpstreamResponse: metricRecorders(deps.metrics).upstream,
+      onUpstreamResponse: record.upstream,
     }),
   );
   app.use(featureFlagsRouter(deps));

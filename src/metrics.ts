@@ -64,7 +64,13 @@ export function metricRecorders(metrics: Metrics) {
     kubeCall(kind: string, result: 'ok' | 'error'): void {
       child(`k|${kind}|${result}`, () => metrics.kubeCalls.labels({ kind, result })).inc();
     },
+    /** A request began: in flight until request() records how it ended. */
+    started(): void {
+      metrics.inFlight.inc();
+    },
+    /** A request ended (pairs with started()). */
     request(route: string, dispatch: string, connectorclass: string, code: number, seconds: number): void {
+      metrics.inFlight.dec();
       child(`r|${route}|${dispatch}|${connectorclass}|${code}`, () => metrics.requests.labels({ route, dispatch, connectorclass, code: String(code) })).inc();
       child(`d|${route}|${dispatch}`, () => metrics.requestSeconds.labels({ route, dispatch })).observe(seconds);
     },

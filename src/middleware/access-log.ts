@@ -1,25 +1,23 @@
 import type { RequestHandler } from 'express';
 import { scrubCredentials } from '../core/credential-scrub.js';
 import type { Logger } from '../logger.js';
-import { metricRecorders, type Metrics } from '../metrics.js';
+import type { MetricRecorders } from '../metrics.js';
 import { contextOf } from './request-context.js';
 
 /**
  * One access line per request when it ends, plus request metrics. The path is logged without its query
  * string: queries can carry credentials.
  */
-export function accessLog(logger: Logger, metrics: Metrics, routeOf: (path: string) => string): RequestHandler {
-  const record = metricRecorders(metrics);
+export function accessLog(logger: Logger, record: MetricRecorders, routeOf: (path: string) => string): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     // Taken now: the proxy rewrites req.url (and so req.path) to the upstream's path later on.
     const path = req.originalUrl.split('?', 1)[0] ?? '';
-    metrics.inFlight.inc();
+    record.started();
     let logged = false;
     const done = () => {
       if (logged) return;
       logged = true;
-      metrics.inFlight.dec();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeOf(path);
       const code = res.writableFinished ? res.statusCode : 0; // 0: the connection ended before the answer did
