@@ -22,7 +22,7 @@ export interface EmulatorOptions {
   /** kube-apiserver --token-auth-file CSV: token,user,uid[,"group1,group2"]. */
   tokenFile?: string;
   staticTokens?: StaticToken[];
-  /** Default 0: any free port on 127.0.0.1. */
+  /** Default: a free port on 127.0.0.1 below the ephemeral range (see listenBelowEphemeralRange). */
   port?: number;
   /** How many past events a watch can replay (default 1000). */
   historyWindow?: number;
@@ -68,6 +68,22 @@ function rbacPolicyOf(store: MemoryObjectStore): () => RbacPolicy {
 }
 
 /** Starts the emulator; resolves once it listens. */
+/**
+ * The default port is picked below the kernel's ephemeral range (32768–60999): pause() frees the port, and a
+ * server elsewhere binding port 0 (every other test server) must not be able to take it before resume().
+ */
+async function listenBelowEphemeralRange(server: ApiServer): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = 20000 + Math.floor(Math.random() * 12000);
+    try {
+      return await server.listen(candidate);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  throw new Error('no free port found below the ephemeral range in 50 attempts');
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const [tls, signingKey] = await Promise.all([generateServingTls(), generateRsaKeyPair()]);
   const fromDir = opts.objectsDir ? await loadObjectsDir(opts.objectsDir) : { objects: [], tokens: [] };
@@ -82,7 +98,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const counts = new Map<string, number>();
   const count = (key: string): void => void counts.set(key, (counts.get(key) ?? 0) + 1);
   const server = new ApiServer(tls, { store, hub, authn, policy: rbacPolicyOf(store), count });
-  const port = await server.listen(opts.port ?? 0);
+  const port = opts.port !== undefined ? await server.listen(opts.port) : await listenBelowEphemeralRange(server);
   const url = `https://127.0.0.1:${port}`;
   const serviceAccountType = servedType('', 'serviceaccounts');
   let stopped = false;
