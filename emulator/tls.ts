@@ -24,11 +24,20 @@ function toForge(pair: { privateKey: KeyObject; publicKey: KeyObject }): forge.p
   };
 }
 
+/**
+ * 16 random bytes as a DER INTEGER that is positive and minimally encoded: first byte in 0x01..0x7f. A 0x00 pad or a
+ * leading 0x00 byte from the random source makes OpenSSL refuse the certificate ("illegal padding").
+ */
+export function positiveSerialHex(random: Buffer = randomBytes(16)): string {
+  const serial = Buffer.from(random);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  return serial.toString('hex');
+}
+
 function newCertificate(publicKey: forge.pki.PublicKey, commonName: string): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // positive serial: a leading 0x00 byte keeps the DER integer unsigned
-  cert.serialNumber = `00${randomBytes(16).toString('hex')}`;
+  cert.serialNumber = positiveSerialHex();
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
   cert.setSubject([{ name: 'commonName', value: commonName }]);
@@ -37,8 +46,9 @@ function newCertificate(publicKey: forge.pki.PublicKey, commonName: string): for
 
 /** CA (self-signed) + serving certificate with SAN IP:127.0.0.1 and DNS:localhost. */
 export async function generateServingTls(): Promise<ServingTls> {
-  const [caKeys, serverKeys] = (await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()])).map(toForge);
-  if (!caKeys || !serverKeys) throw new Error('key generation failed');
+  const [caPair, serverPair] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
+  const caKeys = toForge(caPair);
+  const serverKeys = toForge(serverPair);
 
   const ca = newCertificate(caKeys.publicKey, 'kube-emulator-ca');
   ca.setIssuer(ca.subject.attributes);
@@ -62,6 +72,7 @@ export async function generateServingTls(): Promise<ServingTls> {
   return {
     caPem: forge.pki.certificateToPem(ca),
     certPem: forge.pki.certificateToPem(server),
-    keyPem: forge.pki.privateKeyToPem(serverKeys.privateKey),
+    // the native PKCS#8 export: node:crypto made the key, so it also writes it
+    keyPem: serverPair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
 }
