@@ -3,10 +3,12 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { STATUS_CODES, type RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Express } from 'express';
 import { buildStatus, type StatusReason } from './errors.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { readCertificatePair, reloadCertificatesOnChange } from './tls/certificate-reloader.js';
+import { expressMessageClasses } from './express-messages.js';
 
 export interface RunningServer {
   readonly server: http.Server;
@@ -17,9 +19,13 @@ export interface RunningServer {
 }
 
 /** Listens (HTTP, or HTTPS when TLS files are configured) and logs the bound port (PORT=0 picks one). */
-export async function startServer(handler: RequestListener, config: Config['server'], logger: Logger): Promise<RunningServer> {
-  // Host is not needed to route here; without this Node answers a Host-less HTTP/1.1 request with a bare 400.
-  const serverOptions = { requireHostHeader: false };
+export async function startServer(app: Express, config: Config['server'], logger: Logger): Promise<RunningServer> {
+  const serverOptions = {
+    // Host is not needed to route here; without this Node answers a Host-less HTTP/1.1 request with a bare 400.
+    requireHostHeader: false,
+    ...expressMessageClasses(app),
+  };
+  const handler: RequestListener = app;
   const server = config.tls
     ? https.createServer({ ...serverOptions, ...readCertificatePair(config.tls), minVersion: 'TLSv1.2' }, handler)
     : http.createServer(serverOptions, handler);

@@ -1,0 +1,14 @@
+import express from 'express';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+const target = process.argv[2] ?? 'http://127.0.0.1:1';
+const app = express();
+app.use(createProxyMiddleware({ target, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 64 }) }));
+function ExpressRequest(this: unknown, ...args: unknown[]) { (http.IncomingMessage as any).apply(this, args); }
+ExpressRequest.prototype = app.request;
+function ExpressResponse(this: unknown, ...args: unknown[]) { (http.ServerResponse as any).apply(this, args); }
+ExpressResponse.prototype = app.response;
+const server = http.createServer({ IncomingMessage: ExpressRequest as never, ServerResponse: ExpressResponse as never }, app);
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));
