@@ -6,6 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type KubeObject, type StaticToken } from '../emulator/index.js';
+import { SERVICE_NODE_FLAGS } from '../tests/helpers/main-process.js';
 import { onCleanup, PROXY_CPU, startPinned, waitUntil, type Proc } from './processes.js';
 
 export const R1 = '/connectors/v1alpha1/namespaces/team-a/connectors/git1/resources/gitrefs';
@@ -66,12 +67,12 @@ export interface RunningService {
   readonly readyMs: number;
 }
 
-/** `node dist/main.js` on the proxy CPU, access log (LOG_LEVEL=info) to /dev/null; resolves once /readyz is 200. */
+/** `node <SERVICE_NODE_FLAGS> dist/main.js` (as the image runs it) on the proxy CPU, access log (LOG_LEVEL=info) to /dev/null; resolves once /readyz is 200. */
 export async function startService(kubeconfig: string, env: Record<string, string> = {}): Promise<RunningService> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const proc = startPinned('service', PROXY_CPU, process.execPath, ['dist/main.js'], {
+  const proc = startPinned('service', PROXY_CPU, process.execPath, [...SERVICE_NODE_FLAGS, 'dist/main.js'], {
     stdout: 'ignore',
     env: { KUBECONFIG: kubeconfig, HOST: '127.0.0.1', PORT: String(port), POD_NAMESPACE: 'connectors-system', SHUTDOWN_TIMEOUT_MS: '2000', LOG_LEVEL: 'info', ...env },
   });

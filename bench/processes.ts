@@ -1,9 +1,9 @@
 // Processes of the bench: started pinned to a CPU, read from /proc, and always stopped (normal end, errors, Ctrl-C).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import ts from 'typescript';
+import { buildSync } from 'esbuild';
 
 const running = new Set<Proc>();
 const cleanups: Array<() => unknown> = [];
@@ -118,8 +118,9 @@ export function runMain(main: () => Promise<number | void>): void {
 }
 
 /**
- * Transpiles self-contained bench programs (node builtins and npm packages only) to plain JS in bench/.tmp/
- * (git-ignored), so they run without the tsx loader (which alone adds ~40 MB RSS). Returns the .js paths.
+ * Bundles bench programs to plain JS in bench/.tmp/ (git-ignored) with esbuild: their own imports (src/ modules
+ * included) go inside, npm packages stay imports resolved from node_modules. They then run without the tsx loader
+ * (which alone adds ~40 MB RSS). Returns the .js paths.
  */
 export function compileForNode(files: string[]): string[] {
   const outDir = path.resolve('bench/.tmp', String(process.pid));
@@ -129,12 +130,9 @@ export function compileForNode(files: string[]): string[] {
     if (readdirSync(path.dirname(outDir)).length === 0) rmSync(path.dirname(outDir), { recursive: true });
   });
   return files.map((file) => {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-    });
-    const out = path.join(outDir, path.basename(file).replace(/\.ts$/, '.js'));
-    writeFileSync(out, outputText);
-    return out;
+    const outfile = path.join(outDir, path.basename(file).replace(/\.ts$/, '.js'));
+    buildSync({ entryPoints: [file], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+    return outfile;
   });
 }
 

@@ -79,7 +79,7 @@ runMain(async () => {
   const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
   console.log(`profile of ${result.requests} requests (${Math.round(result.rps)} req/s while profiled), LOG_LEVEL=${logLevel}\n`);
   console.log('self time by package:\n' + top(byPackage, 15).join('\n'));
-  console.log('\nself time by function:\n' + top(byFunction, 30).join('\n'));
+  console.log('\nself time by function:\n' + top(byFunction, Number(process.env.PROFILE_TOP ?? 30)).join('\n'));
   const keyOf = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${n.callFrame.lineNumber + 1}`;
   const incl = inclusive(profile.nodes, keyOf);
   const ours = new Map([...incl].filter(([k]) => / dist\/|http-proxy|router\/|express\/|winston|prom-client/.test(k)));

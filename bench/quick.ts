@@ -1,6 +1,7 @@
 /**
- * `npm run bench:quick`: the two figures an optimisation moves, fast: CPU µs per request of the express+hpm floor
- * and of the warm service, alternating (default 3 × 4 s). For a full report use `make bench`.
+ * `npm run bench:quick`: the figures an optimisation moves, fast: CPU µs per request and req/s of the baseline
+ * `node:http` pipe, the express+hpm floor and the warm service, alternating (default 3 × 4 s). For a full report
+ * use `make bench`.
  */
 import { parseArgs } from 'node:util';
 import { ALICE_TOKEN, R1, startCluster, startService } from './cluster.js';
@@ -15,19 +16,24 @@ const DURATION_S = Math.min(30, Math.max(1, Number(values.duration)));
 runMain(async () => {
   requireWrk();
   pinSelf(LOAD_CPU);
-  const [upstreamJs, floorJs] = compileForNode(['bench/upstream.ts', 'bench/express-hpm-proxy.ts']);
+  const [upstreamJs, baselineJs, floorJs] = compileForNode(['bench/upstream.ts', 'bench/baseline-proxy.ts', 'bench/express-hpm-proxy.ts']);
   const start = async (name: string, cpu: number, script: string, args: string[]) => {
     const proc = startPinned(name, cpu, process.execPath, [script, ...args]);
     const [, port] = await waitForLine(proc, /listening (\d+)/, 10_000);
     return { url: `http://127.0.0.1:${port}`, pid: proc.pid };
   };
   const upstream = await start('upstream', LOAD_CPU, upstreamJs as string, []);
+  const baseline = await start('baseline', PROXY_CPU, baselineJs as string, [upstream.url]);
   const floor = await start('floor', PROXY_CPU, floorJs as string, [upstream.url]);
   const { kubeconfig } = await startCluster({ classApiUrl: upstream.url });
   const service = await startService(kubeconfig, { LOG_LEVEL: values['log-level'] ?? 'info', ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}) });
-  const targets = { floor: { url: `${floor.url}${R1}`, pid: floor.pid }, service: { url: `${service.url}${R1}`, pid: service.proc.pid } };
-  const cpu: Record<string, number[]> = { floor: [], service: [] };
-  const rps: Record<string, number[]> = { floor: [], service: [] };
+  const targets = {
+    baseline: { url: `${baseline.url}${R1}`, pid: baseline.pid },
+    floor: { url: `${floor.url}${R1}`, pid: floor.pid },
+    service: { url: `${service.url}${R1}`, pid: service.proc.pid },
+  };
+  const cpu: Record<string, number[]> = { baseline: [], floor: [], service: [] };
+  const rps: Record<string, number[]> = { baseline: [], floor: [], service: [] };
   for (const [, t] of Object.entries(targets)) await runWrk({ url: t.url, durationS: 2, connections: 64, token: ALICE_TOKEN });
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, t] of Object.entries(targets)) {
@@ -38,7 +44,9 @@ runMain(async () => {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-  const f = median(cpu.floor ?? []);
-  const s = median(cpu.service ?? []);
-  console.log(`floor ${Math.round(f)} µs/req (${Math.round(median(rps.floor ?? []))} req/s) · service ${Math.round(s)} µs/req (${Math.round(median(rps.service ?? []))} req/s) · ratio ${(s / f).toFixed(2)} (target ≤ 1.15)`);
+  const figures = (name: string) => `${Math.round(median(cpu[name] ?? []))} µs/req (${Math.round(median(rps[name] ?? []))} req/s)`;
+  const cpuRatio = median(cpu.service ?? []) / median(cpu.floor ?? []);
+  const rpsRatio = median(rps.service ?? []) / median(rps.baseline ?? []);
+  console.log(`baseline ${figures('baseline')} · floor ${figures('floor')} · service ${figures('service')}`);
+  console.log(`service CPU ÷ floor ${cpuRatio.toFixed(2)} (target ≤ 1.15) · service req/s ÷ baseline ${rpsRatio.toFixed(2)} (target ≥ 0.5)`);
 });

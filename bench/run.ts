@@ -38,6 +38,7 @@ const LABELS: Record<ScenarioKey, string> = {
   direct: 'direct (wrk → upstream; CPU/RSS of the upstream)',
   baseline: 'baseline proxy (node:http pipe, keep-alive)',
   floor: 'express 5 + http-proxy-middleware 3 floor',
+  floorPrepared: 'the same floor, req/res built with Express\'s prototypes (as the service does)',
   warm: 'service, warm (one token, caches warm)',
   cold: 'service, cold tokens (new token per request)',
 };
@@ -64,16 +65,18 @@ async function main(): Promise<number> {
   const upstream = await startHelper('upstream', LOAD_CPU, upstreamJs as string, []);
   const baseline = await startHelper('baseline proxy', PROXY_CPU, baselineJs as string, [upstream.url]);
   const floor = await startHelper('express+hpm proxy', PROXY_CPU, floorJs as string, [upstream.url]);
+  const floorPrepared = await startHelper('express+hpm proxy (express messages)', PROXY_CPU, floorJs as string, [upstream.url, '--express-messages']);
   const { emulator, kubeconfig } = await startCluster({ classApiUrl: upstream.url, ...benchReaders(TOKENS, 'team-a') });
   const service = await startService(kubeconfig, { LOG_LEVEL });
   const scenarios: Scenario[] = [
     { key: 'direct', url: upstream.url, pid: upstream.pid },
     { key: 'baseline', url: baseline.url, pid: baseline.pid },
     { key: 'floor', url: floor.url, pid: floor.pid },
+    { key: 'floorPrepared', url: floorPrepared.url, pid: floorPrepared.pid },
     { key: 'warm', url: service.url, pid: service.proc.pid },
     { key: 'cold', url: service.url, pid: service.proc.pid },
   ];
-  for (const [token, s] of [[ALICE_TOKEN, scenarios[3]], ['bench-token-0', scenarios[4]]] as const) {
+  for (const [token, s] of [[ALICE_TOKEN, scenarios[4]], ['bench-token-0', scenarios[5]]] as const) {
     const res = await fetch(`${s?.url}${R1}`, { headers: { authorization: `Bearer ${token}` } });
     const body = await res.text();
     if (res.status !== 200 || !body.includes('"listMeta"')) throw new Error(`sanity check: ${res.status} ${body.slice(0, 300)}`);

@@ -5,7 +5,7 @@
  *      `git` and `gitlab` ConnectorClasses' status.api.address.url set to it;
  *   3. the example tool (examples/tool/server.ts, a tiny GitLab), accepting only the token in Secret
  *      team-a/gitlab1-token, and Connector team-a/gitlab1's address and `api` extension pointed at it;
- *   4. the service itself, `node dist/main.js`, with a kubeconfig for the emulator.
+ *   4. the service itself, `node <SERVICE_NODE_FLAGS> dist/main.js` as the image runs it, with a kubeconfig for the emulator.
  * Then it prints curl commands that work as printed. Ctrl-C stops all four.
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { startEmulator, type ObjectStore as Store } from '../emulator/index.js';
 import { startClassApi } from './class-api/server.js';
 import { startTool } from './tool/server.js';
+import { SERVICE_NODE_FLAGS } from '../tests/helpers/main-process.js';
 
 const PORT = Number(process.env.DEMO_PORT ?? 8080);
 const SERVICE = `http://127.0.0.1:${PORT}`;
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   const kubeconfig = path.join(dir, 'kubeconfig');
   await emulator.writeKubeconfig(kubeconfig, 'demo-service-token');
 
-  const service = spawn(process.execPath, ['dist/main.js'], {
+  const service = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/main.js'], {
     env: { ...process.env, KUBECONFIG: kubeconfig, HOST: '127.0.0.1', PORT: String(PORT), POD_NAMESPACE: 'connectors-system' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

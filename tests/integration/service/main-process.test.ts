@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import path from 'node:path';
 import { startEmulator, type Emulator } from '../../../emulator/index.js';
 import { generateServingTls } from '../../../emulator/tls.js';
 import { ALICE, EXAMPLES_DIR, resourcesPath, SERVICE_TOKEN, waitFor } from '../../helpers/harness.js';
-import { requireBuiltMain, startMain } from '../../helpers/main-process.js';
+import { MAIN, requireBuiltMain, startMain } from '../../helpers/main-process.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../../helpers/recording-upstream.js';
 
 function get(port: number, pathName: string, token?: string): Promise<{ status: number; body: string }> {
@@ -93,6 +92,28 @@ describe('the production entry point (node dist/main.js)', () => {
       await expect(fetchHealthz({ maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).rejects.toThrow();
       main.child.kill('SIGTERM');
       expect(await main.exited).toBe(0);
+    } finally {
+      if (main.child.exitCode === null) main.child.kill('SIGKILL');
+    }
+  });
+
+  it('runs from a copy of dist/ alone, with no node_modules anywhere above it (as the image runs it)', async () => {
+    const image = path.join(dir, 'image');
+    await cp(path.dirname(MAIN), path.join(image, 'dist'), { recursive: true });
+    expect((await readdir(path.join(image, 'dist'))).sort()).toEqual(['main.js', 'main.js.LEGAL.txt', 'main.js.map', 'package.json']);
+    const main = startMain({ KUBECONFIG: kubeconfig, PORT: '0', HOST: '127.0.0.1', POD_NAMESPACE: 'connectors-system' }, path.join(image, 'dist', 'main.js'));
+    try {
+      await waitFor(() => main.port() !== undefined, 10_000, 'the listening log line');
+      const port = main.port() as number;
+      await waitFor(async () => (await get(port, '/readyz')).status === 200, 10_000, 'readiness');
+      // The whole chain: TokenReview and SubjectAccessReview through client-node, the proxy, the normaliser.
+      const answer = await get(port, resourcesPath('team-a', 'git1', 'gitrefs'), ALICE);
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toHaveProperty('listMeta');
+      expect((await get(port, '/metrics')).body).toContain('connectors_api_requests_total');
+      main.child.kill('SIGTERM');
+      expect(await main.exited).toBe(0);
+      expect(main.output()).not.toMatch(/Cannot find (module|package)|Dynamic require/);
     } finally {
       if (main.child.exitCode === null) main.child.kill('SIGKILL');
     }
