@@ -22,4 +22,4 @@ USER 65532:65532
 EXPOSE 8080
 # node as PID 1 is fine here: src/main.ts handles SIGTERM/SIGINT itself and drains before exiting.
 # The flags are SERVICE_NODE_FLAGS (tests/helpers/main-process.ts; a test keeps the two the same).
-ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "--expose-gc", "dist/main.js"]

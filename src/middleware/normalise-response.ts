@@ -6,6 +6,7 @@ import { normaliseListBody, type Paging } from '../core/list-shape.js';
 import { statusFromUpstream } from '../core/upstream-status.js';
 import { StatusError } from '../errors.js';
 import { writeStatus, writeStatusError } from './error-handler.js';
+import { streamReclaimer } from './stream-memory.js';
 
 export interface NormaliseOptions {
   /** JSON answers larger than this (compressed or not) are relayed unchanged instead of normalised. */
@@ -80,8 +81,12 @@ function hasNoBody(req: IncomingMessage, code: number): boolean {
   return req.method === 'HEAD' || code === 204 || code === 304;
 }
 
-/** Streams a body; an upstream that breaks mid-body destroys the client connection (pipeline does). */
+/**
+ * Streams a body; an upstream that breaks mid-body destroys the client connection (pipeline does). The bytes count
+ * towards the next young-generation collection (stream-memory.ts).
+ */
 function streamRest(proxyRes: IncomingMessage, res: ServerResponse): void {
+  streamReclaimer.watch(proxyRes);
   pipeline(proxyRes, res, (err) => {
     if (err) res.destroy();
   });
