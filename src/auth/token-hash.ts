@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
-/** Cache keys are hashes: a heap dump or a debug print of a cache never shows a token. */
+/**
+ * Cache keys are hashes: a heap dump or a debug print of a cache never shows a token. One-shot `crypto.hash`
+ * (Node ≥ 20.12) costs less than half of a createHash object per call; two run on every request.
+ */
 export function hashKey(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+  return hash('sha256', text, 'base64url');
 }
 
 /** The `exp` of a JWT in epoch milliseconds, when the token is a JWT that has one (not verified: only a bound). */
