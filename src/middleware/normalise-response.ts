@@ -25,20 +25,19 @@ export function relayClassApiResponse(proxyRes: IncomingMessage, req: IncomingMe
   const is2xx = code >= 200 && code < 300;
   // Nothing to normalise: no body (HEAD, 204, 304) or a non-JSON success.
   if (hasNoBody(req, code) || (is2xx && !isJson(proxyRes))) return relayUnchanged(proxyRes, req, res);
-  const headers = relayedHeaders(proxyRes);
   const cap = is2xx ? options.maxNormaliseBytes : MAX_ERROR_BODY_BYTES;
   collect(proxyRes, cap, (err, raw, overflow) => {
     if (err) return writeStatusError(res, StatusError.serviceUnavailable('the ConnectorClass API broke off its answer'));
     if (!is2xx) return writeStatus(res, statusFromUpstream(code, decodeBody(proxyRes, raw, MAX_ERROR_BODY_BYTES * 16)?.toString('utf8') ?? ''));
     if (overflow) {
       // Too large to normalise safely: relay the bytes as they come.
-      res.writeHead(code, headers);
+      res.writeHead(code, relayedHeaders(proxyRes));
       res.write(raw);
       streamRest(proxyRes, res);
       return;
     }
     const decoded = decodeBody(proxyRes, raw, options.maxNormaliseBytes * 4);
-    if (!decoded) return streamBuffered(res, code, headers, raw);
+    if (!decoded) return streamBuffered(res, code, relayedHeaders(proxyRes), raw);
     let parsed: unknown;
     try {
       parsed = JSON.parse(decoded.toString('utf8'));
@@ -47,16 +46,24 @@ export function relayClassApiResponse(proxyRes: IncomingMessage, req: IncomingMe
     }
     const shape = normaliseListBody(parsed, paging);
     const body = shape.kind === 'normalised' ? Buffer.from(JSON.stringify(shape.body)) : decoded;
-    delete headers['content-encoding'];
-    res.writeHead(code, { ...headers, 'content-type': String(headers['content-type'] ?? 'application/json'), 'content-length': body.length });
+    // The body written is decoded (and maybe rebuilt): its own length, no Content-Encoding.
+    const headers = relayedHeaders(proxyRes, NOT_RELAYED_WITH_OWN_BODY);
+    headers['content-type'] ??= 'application/json';
+    headers['content-length'] = body.length;
+    res.writeHead(code, headers);
     res.end(body);
   });
 }
 
-function relayedHeaders(proxyRes: IncomingMessage): OutgoingHttpHeaders {
+const NOT_RELAYED: ReadonlySet<string> = new Set(UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED);
+const NOT_RELAYED_WITH_OWN_BODY: ReadonlySet<string> = new Set([...UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED, 'content-encoding', 'content-length']);
+
+function relayedHeaders(proxyRes: IncomingMessage, notRelayed = NOT_RELAYED): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(proxyRes.headers)) {
-    if (value !== undefined && !UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED.includes(name)) out[name] = value;
+  const upstream = proxyRes.headers;
+  for (const name of Object.keys(upstream)) {
+    const value = upstream[name];
+    if (value !== undefined && !notRelayed.has(name)) out[name] = value;
   }
   return out;
 }
