@@ -27,15 +27,30 @@ export interface RequestContext {
   upstreamStatus?: number;
 }
 
-const contexts = new WeakMap<IncomingMessage, RequestContext>();
+// A symbol-keyed property rather than a WeakMap: a lookup is a property load, and the garbage collector has no
+// ephemeron table to walk for every request in the young generation.
+const CONTEXT = Symbol('connectors-api.request-context');
+
+type WithContext = IncomingMessage & { [CONTEXT]?: RequestContext };
 
 export function contextOf(req: IncomingMessage): RequestContext {
-  let ctx = contexts.get(req);
-  if (!ctx) {
-    ctx = { credentials: [] };
-    contexts.set(req, ctx);
-  }
-  return ctx;
+  return ((req as WithContext)[CONTEXT] ??= newContext());
+}
+
+/** Every field present from the start: one object shape for every request as the chain fills it in. */
+function newContext(): RequestContext {
+  return {
+    requestId: undefined,
+    credentials: [],
+    path: undefined,
+    paging: undefined,
+    user: undefined,
+    connector: undefined,
+    connectorClass: undefined,
+    operation: undefined,
+    upstream: undefined,
+    upstreamStatus: undefined,
+  };
 }
 
 /** Reads a field a previous step must have set; a missing one is a wiring bug, not a client error. */
