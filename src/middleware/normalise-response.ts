@@ -1,5 +1,4 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import { UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED } from '../core/header-policy.js';
 import { normaliseListBody, type Paging } from '../core/list-shape.js';
@@ -89,14 +88,23 @@ function hasNoBody(req: IncomingMessage, code: number): boolean {
 }
 
 /**
- * Streams a body; an upstream that breaks mid-body destroys the client connection (pipeline does). The bytes count
- * towards the next young-generation collection (stream-memory.ts).
+ * Pipes the rest of a body to the client. Readable.pipe and two listeners rather than stream.pipeline, which cost
+ * ≈ 20 % more CPU per streamed answer (measured, issue #6) for cleanup these two lines do: an upstream that breaks
+ * off mid-body destroys the client's response, so the client sees an aborted answer, never a complete one; a client
+ * that goes away destroys proxyRes (http-proxy-middleware's debugProxyErrors plugin, wired in upstream-proxy.ts).
+ * The bytes count towards the next young-generation collection (stream-memory.ts).
  */
 function streamRest(proxyRes: IncomingMessage, res: ServerResponse): void {
-  streamReclaimer.watch(proxyRes);
-  pipeline(proxyRes, res, (err) => {
-    if (err) res.destroy();
-  });
+  streamReclaimer.watch(proxyRes, declaredLength(proxyRes));
+  const abort = () => res.destroy();
+  proxyRes.once('error', abort);
+  proxyRes.once('aborted', abort);
+  proxyRes.pipe(res);
+}
+
+function declaredLength(proxyRes: IncomingMessage): number | undefined {
+  const length = proxyRes.headers['content-length'];
+  return length === undefined ? undefined : Number(length);
 }
 
 function streamBuffered(res: ServerResponse, code: number, headers: OutgoingHttpHeaders, raw: Buffer): void {

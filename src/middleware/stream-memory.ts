@@ -14,8 +14,12 @@ export type CollectGarbage = (options: { type: 'minor' }) => void;
 export const RECLAIM_EVERY_BYTES = 4 * 1024 * 1024;
 
 export interface StreamReclaimer {
-  /** Counts what `source` emits towards the next collection. */
-  watch(source: Readable): void;
+  /**
+   * Counts what `source` emits towards the next collection. A source that declares fewer bytes than the interval
+   * (its Content-Length) is left alone: on its own it cannot cross the interval, and a second 'data' listener
+   * beside the pipe is measurable on every small answer.
+   */
+  watch(source: Readable, declaredBytes?: number): void;
 }
 
 export function createStreamReclaimer(gc: CollectGarbage | undefined, everyBytes = RECLAIM_EVERY_BYTES): StreamReclaimer {
@@ -28,7 +32,11 @@ export function createStreamReclaimer(gc: CollectGarbage | undefined, everyBytes
     gc({ type: 'minor' });
   };
   // A 'data' listener beside the pipe: it reads nothing itself, so the pipe's backpressure still applies.
-  return { watch: (source) => void source.on('data', count) };
+  return {
+    watch: (source, declaredBytes) => {
+      if (declaredBytes === undefined || !(declaredBytes < everyBytes)) source.on('data', count);
+    },
+  };
 }
 
 /** The process-wide reclaimer: one byte count for every streamed answer. */

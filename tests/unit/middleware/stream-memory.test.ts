@@ -50,6 +50,20 @@ describe('createStreamReclaimer', () => {
     expect(await relay(reclaimer.watch, chunks, 2)).toEqual(Buffer.concat(chunks));
   });
 
+  it.each<[string, number | undefined, number]>([
+    ['no Content-Length (chunked): watched', undefined, 1],
+    ['a length at the interval: watched', 1000, 1],
+    ['a length above the interval: watched', 5000, 1],
+    ['a length that is not a number: watched', Number('12abc'), 1],
+    ['a length below the interval: left alone', 999, 0],
+    ['an empty body: left alone', 0, 0],
+  ])('a source with %s', (_, declaredBytes, listeners) => {
+    const reclaimer = createStreamReclaimer(() => undefined, 1000);
+    const source = new PassThrough();
+    reclaimer.watch(source, declaredBytes);
+    expect(source.listenerCount('data')).toBe(listeners);
+  });
+
   it('does nothing without gc (node not started with --expose-gc)', async () => {
     const reclaimer = createStreamReclaimer(undefined, 1);
     const source = new PassThrough();
