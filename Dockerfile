@@ -21,5 +21,5 @@ COPY --from=build /app/dist ./dist
 USER 65532:65532
 EXPOSE 8080
 # node as PID 1 is fine here: src/main.ts handles SIGTERM/SIGINT itself and drains before exiting.
-# The flags are SERVICE_NODE_FLAGS (tests/helpers/main-process.ts; a test keeps the two the same).
+# The flags are SERVICE_NODE_FLAGS (scripts/service-node-flags.ts; a test keeps the two the same).
 ENTRYPOINT ["node", "--max-semi-space-size=8", "--expose-gc", "dist/main.js"]

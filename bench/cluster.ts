@@ -2,12 +2,11 @@
 // tokens), a kubeconfig for it, class `git` published to the bench upstream the way the controller would, and
 // the service itself, `node dist/main.js`, pinned to the proxy CPU.
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type KubeObject, type StaticToken } from '../emulator/index.js';
-import { SERVICE_NODE_FLAGS } from '../tests/helpers/main-process.js';
-import { onCleanup, PROXY_CPU, startPinned, waitUntil, type Proc } from './processes.js';
+import { SERVICE_NODE_FLAGS } from '../scripts/service-node-flags.js';
+import { freePort, onCleanup, PROXY_CPU, startPinned, waitUntil, type Proc } from './processes.js';
 
 export const R1 = '/connectors/v1alpha1/namespaces/team-a/connectors/git1/resources/gitrefs';
 export const ALICE_TOKEN = 'demo-alice-token';
@@ -94,15 +93,4 @@ export function countersDiff(before: Record<string, number>, after: Record<strin
 
 export function sumWhere(diff: Record<string, number>, keep: (key: string) => boolean): number {
   return Object.entries(diff).reduce((sum, [key, value]) => sum + (keep(key) ? value : 0), 0);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,6 +1,7 @@
 // Processes of the bench: started pinned to a CPU, read from /proc, and always stopped (normal end, errors, Ctrl-C).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
@@ -144,4 +145,16 @@ export async function waitUntil(condition: () => Promise<boolean>, timeoutMs: nu
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago (listen on :0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

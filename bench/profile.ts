@@ -8,9 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ALICE_TOKEN, R1, startCluster } from './cluster.js';
-import { freePort } from '../tests/helpers/ports.js';
-import { SERVICE_NODE_FLAGS } from '../tests/helpers/main-process.js';
-import { compileForNode, LOAD_CPU, onCleanup, pinSelf, PROXY_CPU, runMain, startPinned, stop, waitForLine, waitUntil, type Proc } from './processes.js';
+import { SERVICE_NODE_FLAGS } from '../scripts/service-node-flags.js';
+import { compileForNode, freePort, LOAD_CPU, onCleanup, pinSelf, PROXY_CPU, runMain, startPinned, stop, waitForLine, waitUntil, type Proc } from './processes.js';
 import { startUpstream } from './upstream.js';
 import { runWrk } from './wrk.js';
 

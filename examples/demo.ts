@@ -15,7 +15,7 @@ import path from 'node:path';
 import { startEmulator, type ObjectStore as Store } from '../emulator/index.js';
 import { startClassApi } from './class-api/server.js';
 import { startTool } from './tool/server.js';
-import { SERVICE_NODE_FLAGS } from '../tests/helpers/main-process.js';
+import { SERVICE_NODE_FLAGS } from '../scripts/service-node-flags.js';
 
 const PORT = Number(process.env.DEMO_PORT ?? 8080);
 const SERVICE = `http://127.0.0.1:${PORT}`;

@@ -5,16 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../../scripts/service-node-flags.js';
 
 export const MAIN = path.resolve('dist/main.js');
 
-/**
- * Node flags the service always runs with: the image's ENTRYPOINT and `npm start` use exactly these (a test checks).
- * Both serve the memory targets of issue #6: 8 MB semi-spaces bound the young generation, the part of V8's heap
- * that grows with request rate (≈ 20 MB less RSS for ≈ 6 µs more GC per warm request, bench:profile); --expose-gc lets a long streamed answer ask
- * for young-generation collections as it goes (src/middleware/stream-memory.ts).
- */
-export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--expose-gc'];
 
 export interface Started {
   child: ChildProcess;

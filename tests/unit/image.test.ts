@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SERVICE_NODE_FLAGS } from '../helpers/main-process.js';
+import { SERVICE_NODE_FLAGS } from '../../scripts/service-node-flags.js';
 
 // The image cannot be built here (no Docker engine); these keep what it runs the same as what the tests and the
 // bench run.

@@ -16,7 +16,7 @@ describe('list pagination (limit + continue)', () => {
     core = kc.makeApiClient(k8s.CoreV1Api);
   });
   afterAll(async () => {
-    await emulator.stop();
+    await emulator?.stop();
   });
 
   it('serves every object exactly once across pages, each page reporting the first page’s resourceVersion', async () => {

@@ -33,7 +33,7 @@ beforeAll(async () => {
   api = await startClassApi();
 });
 afterAll(async () => {
-  await api.stop();
+  await api?.stop();
 });
 
 describe('example ConnectorClass API', () => {

@@ -58,7 +58,7 @@ describe('example tool (GitLab-like)', () => {
     tool = await startTool({ token: TOKEN });
   });
   afterAll(async () => {
-    await tool.stop();
+    await tool?.stop();
   });
 
   it('listens on http://127.0.0.1 and refuses an empty token at start', async () => {
@@ -267,7 +267,7 @@ describe('example tool over HTTPS', () => {
     tool = await startTool({ token: TOKEN, tls: { cert: tls.certPem, key: tls.keyPem } });
   });
   afterAll(async () => {
-    await tool.stop();
+    await tool?.stop();
   });
 
   it('serves https://127.0.0.1 to a client that trusts the CA', async () => {

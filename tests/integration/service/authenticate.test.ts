@@ -9,7 +9,7 @@ describe('authentication (Bearer token → TokenReview)', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h.stop();
+    await h?.stop();
   });
   beforeEach(() => h.upstream.reset());
 
@@ -84,7 +84,7 @@ describe('OPTIONS is a read like GET', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h.stop();
+    await h?.stop();
   });
 
   it('answers a CORS-style preflight without a token with 401 and forwards an authenticated OPTIONS as OPTIONS', async () => {

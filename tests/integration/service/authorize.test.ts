@@ -26,7 +26,7 @@ describe('authorization (SubjectAccessReview)', () => {
     h.publishClassApi('other', `${h.upstream.url}/api`);
   });
   afterAll(async () => {
-    await h.stop();
+    await h?.stop();
   });
   beforeEach(() => h.upstream.reset());
 

@@ -35,7 +35,7 @@ describe('watch-backed caches', () => {
     h = await startHarness({ env: { WATCH_STALL_TIMEOUT_MS: '1000' }, bookmarkIntervalMs: 200 });
   });
   afterAll(async () => {
-    await h.stop();
+    await h?.stop();
   });
 
   it('serves requests without any Kubernetes GET or LIST once warm', async () => {

@@ -33,7 +33,7 @@ describe("requests Node's HTTP parser refuses are answered as Status too", () =>
     h = await startHarness();
   });
   afterAll(async () => {
-    await h.stop();
+    await h?.stop();
   });
 
   it('answers 431 Status to oversized headers', async () => {

@@ -39,8 +39,8 @@ describe('the production entry point (node dist/main.js)', () => {
     await emulator.writeKubeconfig(kubeconfig, SERVICE_TOKEN);
   });
   afterAll(async () => {
-    await upstream.stop();
-    await emulator.stop();
+    await upstream?.stop();
+    await emulator?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -15,7 +15,7 @@ describe('request ids, trace context and metrics', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h.stop();
+    await h?.stop();
   });
   beforeEach(() => h.upstream.reset());
 
@@ -78,7 +78,7 @@ describe('HTTPS certificate rotation', () => {
     h = await startHarness({ env: { TLS_CERT_FILE: path.join(dir, 'tls.crt'), TLS_KEY_FILE: path.join(dir, 'tls.key'), TLS_RELOAD_INTERVAL_MS: '100' } });
   });
   afterAll(async () => {
-    await h.stop();
+    await h?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
