@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
  */
 export type CollectGarbage = (options: { type: 'minor' }) => void;
 
-export const RECLAIM_EVERY_BYTES = 4 * 1024 * 1024;
+export const RECLAIM_EVERY_BYTES = 2 * 1024 * 1024;
 
 export interface StreamReclaimer {
   /**
