@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { readCertificatePair, reloadCertificatesOnChange } from './tls/certificate-reloader.js';
 import { expressMessageClasses } from './express-messages.js';
+import { requestIdFor } from './middleware/request-id.js';
 
 export interface RunningServer {
   readonly server: http.Server;
@@ -57,7 +58,8 @@ export async function startServer(app: Express, config: Config['server'], logger
 }
 
 // Requests Node's parser refuses (oversized headers, conflicting Content-Length and Transfer-Encoding, bad
-// request lines) never reach Express; answer them as Status too instead of Node's bare 400.
+// request lines) never reach Express; answer them as Status too instead of Node's bare 400, with an X-Request-Id
+// like every other answer (a new one: the request's headers were not parsed).
 const PARSER_ERRORS: Readonly<Record<string, [number, StatusReason, string]>> = {
   HPE_HEADER_OVERFLOW: [431, '', 'request header fields too large'],
   HPE_UNEXPECTED_CONTENT_LENGTH: [400, 'BadRequest', 'conflicting Content-Length and Transfer-Encoding'],
@@ -71,14 +73,19 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   const [code, reason, message] = PARSER_ERRORS[err.code ?? ''] ?? [400, 'BadRequest', 'malformed HTTP request'];
   const body = JSON.stringify(buildStatus(code, reason, message));
   socket.end(
-    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestIdFor(undefined)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
 /** Any Expect other than 100-continue: 417 as a Status (Node's default answer has no body). */
-function answerUnsupportedExpectation(_req: http.IncomingMessage, res: http.ServerResponse): void {
+function answerUnsupportedExpectation(req: http.IncomingMessage, res: http.ServerResponse): void {
   const body = JSON.stringify(buildStatus(417, '', 'only "Expect: 100-continue" is supported'));
-  res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(417, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestIdFor(req.headers['x-request-id']),
+    connection: 'close',
+  });
   res.end(body);
 }
 

@@ -48,8 +48,12 @@ export function sanitiseClientHeaders(headers: IncomingHttpHeaders): void {
   }
 }
 
-/** Upstream response headers that describe the upstream connection or are recomputed by us. */
+/**
+ * Upstream response headers that describe the upstream connection, or that we set ourselves: X-Request-Id is this
+ * request's id, the one in our access log and sent upstream (a tool such as GitLab answers with its own).
+ */
 export const UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED: readonly string[] = [
+  'x-request-id',
   'connection',
   'keep-alive',
   'proxy-connection',

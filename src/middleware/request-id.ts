@@ -6,6 +6,11 @@ import { contextOf } from './request-context.js';
 // A client's id is kept only when it is short and plain: it lands in logs and upstream headers.
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The id of a request: the client's X-Request-Id when valid, else a new UUID. */
+export function requestIdFor(offered: string | string[] | undefined): string {
+  return typeof offered === 'string' && VALID_REQUEST_ID.test(offered) ? offered : randomUUID();
+}
+
 /**
  * Every response carries X-Request-Id: the client's when valid, else a new UUID. The same id goes upstream (the
  * request header is rewritten before the proxy runs) and into the access log. W3C traceparent passes through
@@ -13,8 +18,7 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
-    const offered = req.headers['x-request-id'];
-    const id = typeof offered === 'string' && VALID_REQUEST_ID.test(offered) ? offered : randomUUID();
+    const id = requestIdFor(req.headers['x-request-id']);
     req.headers['x-request-id'] = id;
     res.setHeader('X-Request-Id', id);
     const ctx = contextOf(req);

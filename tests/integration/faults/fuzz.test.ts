@@ -328,9 +328,10 @@ describe('requests Node answers before the app still get a metav1.Status', () =>
   });
 
   it('an Expect other than 100-continue → 417 Status', async () => {
-    const ex = await rawExchange(h.url, `GET /connectors/v1alpha1/namespaces/team-a/connectors/git1/resources/gitrefs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ALICE}\r\nExpect: something-else\r\nConnection: close\r\n\r\n`);
+    const ex = await rawExchange(h.url, `GET /connectors/v1alpha1/namespaces/team-a/connectors/git1/resources/gitrefs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ALICE}\r\nExpect: something-else\r\nX-Request-Id: fuzz-417\r\nConnection: close\r\n\r\n`);
     const res = ex.response;
     expect(res?.status).toBe(417);
+    expect(res?.headers['x-request-id']).toBe('fuzz-417');
     expect(notAStatus(417, res?.headers['content-type'], res?.body.toString('utf8') ?? '')).toBeUndefined();
     expect(h.upstream.requests).toHaveLength(0);
   });

@@ -409,6 +409,16 @@ describe('R2 /path/: OpenAPI dispatch and tool passthrough', () => {
       expect(classApi.requests).toHaveLength(0);
     });
 
+    it.each(['tool', 'class API'])('the answer carries our X-Request-Id, never the one the %s answered with', async (which) => {
+      const theirs = { 'content-type': 'application/json', 'x-request-id': 'upstream-own-id' };
+      if (which === 'tool') toolScript = () => ({ headers: theirs, body: '{"tool":1}' });
+      else classScript = () => ({ headers: theirs, body: '[]' });
+      const res = await send(h.url, r2c(which === 'tool' ? '/api/v4/projects' : '/git/gitrefs'), { headers: { 'x-request-id': 'client-id-7' } });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-request-id']).toBe('client-id-7');
+      expect(only(which === 'tool' ? tool : classApi).headers['x-request-id']).toBe('client-id-7');
+    });
+
     it('a tool that breaks off mid-body aborts the client connection instead of ending it as complete', async () => {
       toolScript = () => ({ headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(256 * 1024, 7), destroy: 'mid-body' });
       const res = await send(h.url, r2c('/api/v4/projects/1/archive'));

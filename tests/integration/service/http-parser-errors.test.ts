@@ -24,6 +24,8 @@ function rawExchange(url: string, request: string): Promise<string> {
 function statusOf(answer: string): { code: number; body: Record<string, unknown> } {
   const [head = '', body = ''] = answer.split('\r\n\r\n');
   expect(head).toMatch(/content-type: application\/json/i);
+  // Like every other answer, with a request id (a new one: the request's headers were never parsed).
+  expect(head).toMatch(/\r\nx-request-id: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\r\n/i);
   return { code: Number(head.split(' ')[1]), body: JSON.parse(body) as Record<string, unknown> };
 }
 

@@ -83,9 +83,9 @@ describe('sanitiseClientHeaders', () => {
     expect(sanitised({ [name]: 'v' })).toEqual({ [name]: 'v' });
   });
 
-  it('lists the hop-by-hop response headers that are never relayed', () => {
+  it('lists the response headers that are never relayed: hop-by-hop ones and our own X-Request-Id', () => {
     expect([...UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED].sort()).toEqual(
-      ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'].sort(),
+      ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'x-request-id'].sort(),
     );
   });
 });
