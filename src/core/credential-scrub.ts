@@ -4,10 +4,18 @@ export const REDACTED = '[REDACTED]';
 
 /** Replaces every occurrence of each credential in text with [REDACTED], longest first. */
 export function scrubCredentials(text: string, credentials: readonly string[]): string {
+  return scrubPrepared(text, prepareCredentials(credentials));
+}
+
+/** The credentials worth masking, longest first (so a credential inside a longer one is masked with it). */
+export function prepareCredentials(credentials: readonly string[]): string[] {
+  return credentials.filter((c) => c.length >= MIN_SCRUBBED_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+/** scrubCredentials with the credentials already prepared: for many texts masked against one list. */
+export function scrubPrepared(text: string, prepared: readonly string[]): string {
   let out = text;
-  for (const credential of [...credentials].sort((a, b) => b.length - a.length)) {
-    if (credential.length >= MIN_SCRUBBED_LENGTH && out.includes(credential)) out = out.split(credential).join(REDACTED);
-  }
+  for (const credential of prepared) if (out.includes(credential)) out = out.split(credential).join(REDACTED);
   return out;
 }
 

@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
-import { scrubCredentials } from '../core/credential-scrub.js';
-import type { Logger } from '../logger.js';
+import { CREDENTIALS, type Logger } from '../logger.js';
 import type { MetricRecorders } from '../metrics.js';
 import { contextOf } from './request-context.js';
 
@@ -24,18 +23,17 @@ export function accessLog(logger: Logger, record: MetricRecorders, routeOf: (pat
       const ctx = contextOf(req);
       const dispatch = ctx.operation?.providerType ?? 'none';
       record.request(route, dispatch, ctx.connectorClass?.metadata.name ?? '', code, seconds);
-      const scrub = (text: string) => scrubCredentials(text, ctx.credentials);
-      const connector = ctx.path ? scrub(`${ctx.path.namespace}/${ctx.path.name}`) : undefined;
       logger.info('request', {
         requestId: ctx.requestId,
         method: req.method,
-        path: scrub(path),
+        path,
         status: code,
         durationMs: Math.round(seconds * 1e4) / 10,
         user: ctx.user?.username,
-        connector,
+        connector: ctx.path ? `${ctx.path.namespace}/${ctx.path.name}` : undefined,
         dispatch,
         upstreamStatus: ctx.upstreamStatus,
+        [CREDENTIALS]: ctx.credentials, // the path may quote the caller's token: the logger masks it
       });
     };
     res.once('finish', done);

@@ -6,7 +6,7 @@ import { statusFromProxyError } from '../core/upstream-status.js';
 import type { ProviderType } from '../core/openapi-match.js';
 import type { UpstreamTarget } from '../core/upstream-url.js';
 import { StatusError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { CREDENTIALS, type Logger } from '../logger.js';
 import { writeStatusError } from './error-handler.js';
 import { relayClassApiResponse, relayUnchanged } from './normalise-response.js';
 import { contextOf, required } from './request-context.js';
@@ -99,14 +99,17 @@ function createProxy({ what, dispatch }: Upstream, agent: http.Agent, options: U
         try {
           relay(proxyRes, req, res);
         } catch (err) {
-          options.logger.error('relaying the upstream answer failed', { upstream: what, error: err });
+          options.logger.error('relaying the upstream answer failed', { upstream: what, error: err, [CREDENTIALS]: contextOf(req).credentials });
           proxyRes.destroy();
           writeStatusError(res, new StatusError(502, '', `${what} sent an answer that could not be relayed`));
         }
       },
       error: (err, req, res) => {
         const errno = err as NodeJS.ErrnoException;
-        options.logger.warn('upstream request failed', { upstream: what, code: errno.code, message: err.message, path: (req as Request).path });
+        // The client's path without its query (like the access line), not req.path: the proxy has rewritten that
+        // to the upstream's. Either may quote a credential; the logger masks this request's.
+        const path = (req as Request).originalUrl.split('?', 1)[0];
+        options.logger.warn('upstream request failed', { upstream: what, code: errno.code, message: err.message, path, [CREDENTIALS]: contextOf(req).credentials });
         if (res instanceof http.ServerResponse) writeStatusError(res, statusFromProxyError(errno, what));
         else res.destroy();
       },

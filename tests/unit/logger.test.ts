@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../src/logger.js';
+import { createLogger, CREDENTIALS, type Logger } from '../../src/logger.js';
 import { createCaptureTransport } from '../helpers/log-capture.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl';
@@ -55,6 +55,24 @@ describe('createLogger redaction', () => {
       req: { headers: { [field]: '[REDACTED]', accept: 'application/json' } },
       list: [{ [field]: '[REDACTED]', n: 1 }],
     });
+  });
+
+  it('masks the credentials an entry names under CREDENTIALS in every text, at any depth, and never writes them out', () => {
+    const path = `/connectors/v1alpha1/namespaces/a/connectors/b/resources/${TOKEN}/x`;
+    logger.warn('upstream request failed', { path, error: new Error(`refused: ${TOKEN}`), nested: { list: [`pw hunter2!`] }, [CREDENTIALS]: [TOKEN, 'hunter2', 'abc'] });
+    expect(only()).toEqual({
+      level: 'warn',
+      message: 'upstream request failed',
+      path: '/connectors/v1alpha1/namespaces/a/connectors/b/resources/[REDACTED]/x',
+      error: { name: 'Error', message: 'refused: [REDACTED]' },
+      nested: { list: ['pw [REDACTED]!'] },
+      timestamp: expect.any(String),
+    });
+  });
+
+  it('leaves credentials shorter than four characters alone: they would blank out ordinary words', () => {
+    logger.info('request', { method: 'GET', [CREDENTIALS]: ['GET'] });
+    expect(only()).toMatchObject({ method: 'GET' });
   });
 
   it('does not modify the objects the caller passed in', () => {

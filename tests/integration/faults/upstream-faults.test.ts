@@ -114,6 +114,17 @@ describe('ConnectorClass API faults', () => {
     expect(res.elapsedMs).toBeLessThan(2000);
   });
 
+  it('a failed upstream request is logged with the client path, and a token the path quotes is masked', async () => {
+    h.logs.clear();
+    const res = await send(h.url, target('f-refused', `repos/${ALICE}/gitrefs`), asAlice);
+    expectStatus(res, 503, 'ServiceUnavailable');
+    await waitFor(() => h.logs.lines().some((l) => l.includes('upstream request failed')), 2000, 'the warning');
+    const warning = JSON.parse(h.logs.lines().find((l) => l.includes('upstream request failed')) as string) as Record<string, unknown>;
+    expect(warning.path).toBe(target('f-refused', 'repos/[REDACTED]/gitrefs'));
+    await waitFor(() => h.logs.lines().some((l) => l.includes('"message":"request"')), 2000, 'the access line');
+    for (const line of h.logs.lines()) expect(line).not.toContain(ALICE);
+  });
+
   it('accept-then-hang → 504 Timeout after UPSTREAM_TIMEOUT_MS, and the hung connection is closed by the service', async () => {
     const before = hanging.accepted();
     const res = await send(h.url, target('f-hang', 'gitrefs'), { ...asAlice, timeoutMs: 5000 });
