@@ -5,6 +5,8 @@ import { errorHandler, notFound } from './middleware/error-handler.js';
 import { inOrder } from './middleware/in-order.js';
 import { requestId } from './middleware/request-id.js';
 import { requireHostHeader } from './middleware/require-host.js';
+import { limitHeaderCount } from './middleware/limit-header-count.js';
+import { MAX_REQUEST_HEADER_FIELDS } from './core/header-policy.js';
 import { API_PATH_ROUTE, connectorRoutes, RESOURCES_ROUTE, type ConnectorRoutesDeps } from './routes/connector-routes.js';
 import { FEATURE_FLAGS_PATH, featureFlagsRouter } from './routes/feature-flags.js';
 import { probesRouter } from './routes/probes.js';
@@ -25,7 +27,7 @@ function routeOf(path: string): string {
 }
 
 /**
- * The service: request id, access log and the Host check for every request; the two Connector routes (their chains
+ * The service: request id, access log, the Host check and the header-field limit for every request; the two Connector routes (their chains
  * are in routes/connector-routes.ts); probes and metrics; the featureflags endpoint; then 404 and the single error
  * renderer.
  */
@@ -36,8 +38,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', false); // the raw query is forwarded; nothing here reads req.query
 
-  // What every request goes through, as one handler (one router layer instead of three).
-  app.use(inOrder([requestId(), accessLog(deps.logger, record, routeOf), requireHostHeader()]));
+  // What every request goes through, as one handler (one router layer instead of four).
+  app.use(inOrder([requestId(), accessLog(deps.logger, record, routeOf), requireHostHeader(), limitHeaderCount(MAX_REQUEST_HEADER_FIELDS)]));
   // The hot path first: probes, metrics and featureflags never match the Connector routes' paths.
   app.use(connectorRoutes({ ...deps, onUpstreamResponse: record.upstream }));
   app.use(probesRouter({ synced: deps.synced, metrics: deps.metrics }));

@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import { readCertificatePair, reloadCertificatesOnChange } from './tls/certificate-reloader.js';
 import { expressMessageClasses } from './express-messages.js';
 import { requestIdFor } from './middleware/request-id.js';
+import { MAX_REQUEST_HEADER_FIELDS } from './core/header-policy.js';
 
 export interface RunningServer {
   readonly server: http.Server;
@@ -33,6 +34,8 @@ export async function startServer(app: Express, config: Config['server'], logger
   server.on('checkExpectation', answerUnsupportedExpectation);
   const stopReloading = config.tls ? reloadCertificatesOnChange(server as https.Server, config.tls, logger, config.tlsReloadIntervalMs) : () => undefined;
   server.on('clientError', answerClientError);
+  // One more than we accept, so that limitHeaderCount sees a request that had too many (Node drops the rest).
+  server.maxHeadersCount = MAX_REQUEST_HEADER_FIELDS + 1;
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.headersTimeout = config.keepAliveTimeoutMs + 1000; // must exceed keepAliveTimeout (nodejs/node#27363)
   await new Promise<void>((resolve, reject) => {

@@ -49,6 +49,12 @@ export function sanitiseClientHeaders(headers: IncomingHttpHeaders): void {
 }
 
 /**
+ * Request header fields accepted per request (Apache httpd's LimitRequestFields default); more → 431. Clients send
+ * a few dozen at most.
+ */
+export const MAX_REQUEST_HEADER_FIELDS = 100;
+
+/**
  * Upstream response headers that describe the upstream connection, or that we set ourselves: X-Request-Id is this
  * request's id, the one in our access log and sent upstream (a tool such as GitLab answers with its own).
  */

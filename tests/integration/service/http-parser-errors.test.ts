@@ -58,6 +58,27 @@ describe("requests Node's HTTP parser refuses are answered as Status too", () =>
     expect(h.upstream.requests).toHaveLength(0);
   });
 
+  const withFields = (count: number, target: string, first: string[]) =>
+    `GET ${target} HTTP/1.1\r\n${[...first, ...Array.from({ length: count - first.length }, (_, i) => `X-F${i}: v`)].join('\r\n')}\r\nConnection: close\r\n\r\n`;
+
+  it.each([101, 300])('answers 431 Status to %d header fields (Node would drop the extras), and nothing reaches the upstream', async (count) => {
+    h.upstream.reset();
+    const target = resourcesPath('team-a', 'git1', 'gitrefs');
+    const answer = await rawExchange(h.url, withFields(count - 1, target, ['Host: x', `Authorization: Bearer ${ALICE}`]));
+    const { code, body } = statusOf(answer);
+    expect(code).toBe(431);
+    expect(body).toMatchObject({ kind: 'Status', code: 431, message: 'too many request header fields: at most 100 are accepted' });
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+
+  it('serves a request with exactly 100 header fields', async () => {
+    h.upstream.reset();
+    const target = resourcesPath('team-a', 'git1', 'gitrefs');
+    const answer = await rawExchange(h.url, withFields(99, target, ['Host: x', `Authorization: Bearer ${ALICE}`]));
+    expect(answer.split(' ')[1]).toBe('200');
+    expect(h.upstream.requests).toHaveLength(1);
+  });
+
   it('answers 400 Status to a malformed request line', async () => {
     const { code, body } = statusOf(await rawExchange(h.url, 'GET\r\n\r\n'));
     expect(code).toBe(400);
