@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../../../emulator/index.js';
 import { ALICE, BOB, decodeHeader, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
-import { send as rawSend, type Answer, type SendOptions } from '../../helpers/raw-client.js';
+import { send as rawSend, sendStrict, type Answer, type SendOptions } from '../../helpers/raw-client.js';
 import { startRecordingUpstream, type RecordedRequest, type RecordingUpstream, type UpstreamReply } from '../../helpers/recording-upstream.js';
 import { expectStatus } from '../../helpers/status-assertions.js';
 
@@ -191,6 +191,17 @@ describe('R2 /path/ writes: passthrough flag, bodies both ways, fine-grained per
       expect(got.headers.authorization).toBe(TOOL_AUTH);
       expect(Object.keys(got.headers).filter((n) => /^x-plugin-/.test(n))).toEqual([]);
       expect(classApi.requests).toHaveLength(0);
+    });
+
+    it('a chunked DELETE body → 400 Status, nothing reaches the tool (http-proxy would send the chunks as a second request)', async () => {
+      const res = await sendStrict(h.url, w1('/api/v4/projects/1'), {
+        method: 'DELETE',
+        body: '{"purge":true}',
+        headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body.toString('utf8'))).toMatchObject({ kind: 'Status', code: 400, message: 'a DELETE body must be sent with Content-Length' });
+      expect(tool.requests).toHaveLength(0);
     });
 
     it("a write's client credentials, cookies and Impersonate-* never reach the tool, also with Expect: 100-continue", async () => {

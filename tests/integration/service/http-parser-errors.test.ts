@@ -45,6 +45,13 @@ describe("requests Node's HTTP parser refuses are answered as Status too", () =>
     expect(body).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 431 });
   });
 
+  it('answers 431 Status to a 16 KiB Authorization header, and nothing reaches the upstream', async () => {
+    h.upstream.reset();
+    const answer = await rawExchange(h.url, `GET ${resourcesPath('team-a', 'git1', 'gitrefs')} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'A'.repeat(16 * 1024)}\r\n\r\n`);
+    expect(statusOf(answer).code).toBe(431);
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+
   it('answers 400 Status to conflicting Content-Length and Transfer-Encoding, and nothing reaches the upstream', async () => {
     h.upstream.reset();
     const target = resourcesPath('team-a', 'git1', 'gitrefs');

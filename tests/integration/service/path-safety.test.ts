@@ -162,6 +162,13 @@ describe('path safety of the resources route', () => {
       expect(h.upstream.requests).toEqual([]);
     });
 
+    it.each([[{ 'content-length': '5' }], [{ 'transfer-encoding': 'chunked' }]])('HEAD with %j (the 400 has no body, as HEAD answers never do)', async (headers) => {
+      const res = await send(h.url, GITREFS, { method: 'HEAD', headers: { ...AUTH, ...headers }, body: 'hello' });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(h.upstream.requests).toEqual([]);
+    });
+
     it('a GET with Content-Length: 0 is an ordinary read (control)', async () => {
       const res = await send(h.url, GITREFS, { headers: { ...AUTH, 'content-length': '0' } });
       expect(res.status).toBe(200);
