@@ -12,6 +12,8 @@
  * ServiceUnavailable is asserted by the errno table in tests/unit/core/upstream-status.test.ts, and the path that
  * feeds it (the proxy's `error` hook) is the one the refused/reset cases below exercise.
  */
+import http from 'node:http';
+import type net from 'node:net';
 import type { KubeObject } from '../../../emulator/index.js';
 import { ALICE, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
 import {
@@ -44,6 +46,49 @@ const HEAD_200 = (contentType: string, extra = ''): string => `HTTP/1.1 200 OK\r
 const chunk = (data: string): string => `${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n`;
 const TRICKLED_TEXT = Buffer.from('trickled-bytes-0123\n'); // 20 bytes: 1 s at 50 ms each, longer than UPSTREAM_TIMEOUT_MS
 const TRICKLED_JSON = Buffer.from('[1,2,3,4,5,6,7,8,99]'); // 20 bytes
+// Stalled answers: 200 headers announcing STALL_LENGTH bytes, fewer sent, then nothing (no end, no close).
+const STALL_LENGTH = 4096;
+const STALLED_TEXT = 'x'.repeat(1024);
+const STALLED_JSON = '[{"name":"main"},{"name":"dev"},';
+
+/** A keep-alive HTTP upstream answering `[]` at once, counting the TCP connections it accepted and recording request headers. */
+interface CountingUpstream {
+  readonly url: string;
+  accepted(): number;
+  readonly headers: http.IncomingHttpHeaders[];
+  stop(): Promise<void>;
+}
+
+async function startCountingUpstream(): Promise<CountingUpstream> {
+  const sockets = new Set<net.Socket>();
+  const headers: http.IncomingHttpHeaders[] = [];
+  let accepted = 0;
+  const server = http.createServer((req, res) => {
+    headers.push(req.headers);
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' }).end('[]'));
+  });
+  server.keepAliveTimeout = 60_000; // never the reason a connection closes during the test
+  server.on('connection', (socket: net.Socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    accepted: () => accepted,
+    headers,
+    stop: () =>
+      (stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      })),
+  };
+}
 
 describe('ConnectorClass API faults', () => {
   let h: Harness;
@@ -51,6 +96,8 @@ describe('ConnectorClass API faults', () => {
   let hanging: FaultServer;
   let raw: FaultServer;
   let big: StreamingServer;
+  let stalling: FaultServer;
+  let counting: CountingUpstream;
 
   beforeAll(async () => {
     // Nobody listens on this ::1 port (freePortV6 closed it); IPv6 literal addresses go through the same path.
@@ -91,6 +138,13 @@ describe('ConnectorClass API faults', () => {
           socket.end(HEAD_200('application/json', 'Content-Length: 2\r\n') + '[]');
       }
     });
+    // Sends 200 headers and part of the body, then stalls: never more bytes, never an end, never a close.
+    stalling = await startRawServer((socket, head) => {
+      const what = (/^[A-Z]+ (\S+)/.exec(head)?.[1] ?? '').split('/')[2] ?? '';
+      const [type, part] = what === 'stall-json' ? ['application/json', STALLED_JSON] : ['application/octet-stream', STALLED_TEXT];
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: ${STALL_LENGTH}\r\n\r\n${part}`);
+    });
+    counting = await startCountingUpstream();
     h = await startHarness({
       env: { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) },
       objects: [
@@ -98,6 +152,8 @@ describe('ConnectorClass API faults', () => {
         ...classAndConnector('f-hang', `${hanging.url}/api`),
         ...classAndConnector('f-raw', `${raw.url}/api`),
         ...classAndConnector('f-big', `${big.url}/api`),
+        ...classAndConnector('f-stall', `${stalling.url}/api`),
+        ...classAndConnector('f-reuse', `${counting.url}/api`),
       ],
     });
     // Warm the review caches, so the timings below measure the upstream only.
@@ -105,7 +161,7 @@ describe('ConnectorClass API faults', () => {
   });
   afterAll(async () => {
     await h?.stop();
-    await Promise.all([hanging?.stop(), raw?.stop(), big?.stop()]);
+    await Promise.all([hanging?.stop(), raw?.stop(), big?.stop(), stalling?.stop(), counting?.stop()]);
   });
 
   it('connection refused (IPv6 literal [::1], nobody listening) → 503 ServiceUnavailable at once', async () => {
@@ -154,6 +210,49 @@ describe('ConnectorClass API faults', () => {
     const res = await send(h.url, target('f-raw', 'rst-mid-error-body'), { ...asAlice, timeoutMs: 5000 });
     const status = expectStatus(res, 503, 'ServiceUnavailable');
     expect(status.message).not.toContain('partial error text');
+  });
+
+  it('headers then part of a non-JSON body, then a stall (no end, no close) → the client answer is aborted after UPSTREAM_TIMEOUT_MS idle, and the stalled connection is closed by the service', async () => {
+    const before = stalling.accepted();
+    const res = await send(h.url, target('f-stall', 'stall-bin'), { ...asAlice, timeoutMs: 5000 });
+    expect(res.error).not.toBe('client timeout');
+    expect(res.status).toBe(200); // the headers were relayed before the stall
+    expect(res.complete).toBe(false);
+    expect(res.error).toBeDefined();
+    expect(res.bytes).toBeLessThan(STALL_LENGTH);
+    expect(res.elapsedMs).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS - 50);
+    expect(res.elapsedMs).toBeLessThan(UPSTREAM_TIMEOUT_MS + 2000);
+    expect(stalling.accepted()).toBe(before + 1);
+    await waitFor(() => stalling.closedAt()[before] !== undefined, 2000, 'the service to close the stalled upstream connection');
+  });
+
+  it('headers then part of a JSON body, then a stall → a 503 Status about the broken-off answer after UPSTREAM_TIMEOUT_MS idle, never a 200', async () => {
+    const before = stalling.accepted();
+    const res = await send(h.url, target('f-stall', 'stall-json'), { ...asAlice, timeoutMs: 5000 });
+    expect(res.error).toBeUndefined();
+    expect(res.status).not.toBe(200);
+    expect(expectStatus(res, 503, 'ServiceUnavailable').message).toMatch(/broke off its answer/);
+    expect(res.body.toString('utf8')).not.toContain('"name":"main"');
+    expect(res.elapsedMs).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS - 50);
+    expect(res.elapsedMs).toBeLessThan(UPSTREAM_TIMEOUT_MS + 2000);
+    expect(stalling.accepted()).toBe(before + 1);
+    await waitFor(() => stalling.closedAt()[before] !== undefined, 2000, 'the service to close the stalled upstream connection');
+  });
+
+  it('10 sequential answers from one upstream reuse its connections (≤ 2 accepted), and a client `Connection: close` never reaches the upstream', async () => {
+    const acceptedBefore = counting.accepted();
+    const seenBefore = counting.headers.length;
+    for (let i = 0; i < 10; i++) {
+      const res = await send(h.url, target('f-reuse', 'gitrefs'), { ...asAlice, headers: { connection: 'close' }, timeoutMs: 5000 });
+      expect(res.status).toBe(200);
+      expect(res.complete).toBe(true);
+      expect(JSON.parse(res.body.toString('utf8'))).toEqual({ listMeta: { totalItems: 0 }, items: [] });
+    }
+    const seen = counting.headers.slice(seenBefore);
+    expect(seen).toHaveLength(10);
+    expect(counting.accepted() - acceptedBefore).toBeGreaterThanOrEqual(1);
+    expect(counting.accepted() - acceptedBefore).toBeLessThanOrEqual(2);
+    for (const headers of seen) expect(headers.connection ?? '').not.toMatch(/close/i);
   });
 
   it.each([
