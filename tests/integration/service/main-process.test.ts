@@ -68,6 +68,9 @@ describe('the production entry point (node dist/main.js)', () => {
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
       expect(await main.exited).toBe(0);
       expect(Date.now() - signalledAt).toBeLessThan(10_000);
+      // What the real process wrote (its access lines included) never holds the caller's token.
+      expect(main.output()).toContain('"message":"request"');
+      expect(main.output()).not.toContain(ALICE);
     } finally {
       if (main.child.exitCode === null) main.child.kill('SIGKILL');
     }

@@ -161,6 +161,16 @@ describe('forwarding to the ConnectorClass API and normalising its answers', () 
       expect(res.body.toString('utf8')).toBe(raw);
     });
 
+    it('relays a bare-array JSON answer above the 16 MiB normalise cap byte for byte, unnormalised', async () => {
+      const item = '{"name":"branch-with-a-long-enough-name","sha":"0123456789abcdef0123456789abcdef01234567"},';
+      const raw = Buffer.from(`[${item.repeat(Math.ceil((17 * 1024 * 1024) / item.length))}{"name":"last"}]`);
+      script = () => ({ body: raw });
+      const res = await send(h.url, git1('gitrefs'), { timeoutMs: 10_000 });
+      expect(res.status).toBe(200);
+      expect(res.body.length).toBe(raw.length);
+      expect(res.body.equals(raw)).toBe(true);
+    });
+
     it('relays a 201 list normalised too (any 2xx)', async () => {
       script = () => ({ status: 201, body: '[1]' });
       const res = await send(h.url, git1('gitrefs'));
