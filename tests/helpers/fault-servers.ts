@@ -336,17 +336,21 @@ export async function startObservedTool(): Promise<ObservedTool> {
       req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ received: seen.received })));
       return;
     }
-    if (seen.url.startsWith('/download')) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    // /download (the tool) and /class-api/download (the ConnectorClass API, a JSON list the service collects to
+    // normalise): 1 KiB every 50 ms for 10 s, unless the service goes away first.
+    const json = seen.url.startsWith('/class-api/download');
+    if (seen.url.startsWith('/download') || json) {
+      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/octet-stream' });
+      if (json) res.write('[');
       let n = 0;
       const timer = setInterval(() => {
         if (res.destroyed || n++ >= 200) {
           clearInterval(timer);
           timers.delete(timer);
-          if (!res.destroyed) res.end();
+          if (!res.destroyed) res.end(json ? ']' : undefined);
           return;
         }
-        res.write(Buffer.alloc(1024, 0x61));
+        res.write(json ? `${n > 1 ? ',' : ''}"${'a'.repeat(1020)}"` : Buffer.alloc(1024, 0x61));
       }, 50);
       timers.add(timer);
       res.on('close', () => (clearInterval(timer), timers.delete(timer)));

@@ -114,6 +114,26 @@ describe('clients that go away', () => {
     await expectNothingLeaked();
   });
 
+  it(`a client that goes away while the service collects a JSON list to normalise (R1, ${ROUNDS} times) aborts the upstream response within 2 s, and nothing leaks`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      tool.reset();
+      const req = openRequest(h, 'GET', `/connectors/v1alpha1/namespaces/team-a/connectors/cf-tool/resources/download/${round}`);
+      let answered = false;
+      req.on('response', () => (answered = true));
+      req.end();
+      const seen = await toolRequest(tool, `/class-api/download/${round}`);
+      await new Promise((r) => setTimeout(r, 150)); // a few chunks collected, the list far from complete
+      const abortedAt = Date.now();
+      req.destroy();
+      await waitFor(() => seen.responseClosedAt !== undefined, 2000, 'the class API to see its response closed');
+      expect(seen.responseFinished).toBe(false);
+      expect((seen.responseClosedAt as number) - abortedAt).toBeLessThan(2000);
+      expect(answered).toBe(false);
+      expect(seen.headers['x-plugin-meta']).toBeDefined();
+    }
+    await expectNothingLeaked();
+  });
+
   it('a client that goes away while the request waits for the upstream (before any response header) aborts it too', async () => {
     tool.reset();
     // /upload answers only once the body has ended: a body that never ends keeps the upstream waiting.
