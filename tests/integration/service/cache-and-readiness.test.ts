@@ -102,6 +102,14 @@ describe('watch-backed caches', () => {
   });
 });
 
+/** The backoff delays the informer of `resource` logged with each restart, in order. */
+function restartDelays(lines: string[], resource: string): number[] {
+  return lines
+    .map((l) => JSON.parse(l) as { message?: string; resource?: string; backoffMs?: number })
+    .filter((e) => e.message === 'watch restarting' && e.resource === resource)
+    .map((e) => e.backoffMs as number);
+}
+
 describe('readiness', () => {
   it('answers /healthz at once, /readyz 503 until the caches sync, then 200 once the API server is reachable', async () => {
     const emulator = await startEmulator({ objectsDir: EXAMPLES_DIR });
@@ -115,8 +123,10 @@ describe('readiness', () => {
     try {
       expect((await request(service.server.url).get('/healthz')).status).toBe(200);
       expect((await request(service.server.url).get('/readyz')).status).toBe(503);
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(() => restartDelays(logs.lines(), 'connectors').length >= 4, 5000, 'four list retries');
       expect((await request(service.server.url).get('/readyz')).status).toBe(503);
+      // Lists retry with bounded exponential backoff: 50, 100, 200 ms, then the 200 ms maximum.
+      expect(restartDelays(logs.lines(), 'connectors').slice(0, 4)).toEqual([50, 100, 200, 200]);
       await emulator.resume();
       await waitFor(async () => (await request(service.server.url).get('/readyz')).status === 200, 5000, 'readiness');
       expect((await request(service.server.url).get('/healthz')).status).toBe(200);
