@@ -419,6 +419,17 @@ describe('R2 /path/: OpenAPI dispatch and tool passthrough', () => {
       expect(only(which === 'tool' ? tool : classApi).headers['x-request-id']).toBe('client-id-7');
     });
 
+    it('counts both dispatch kinds of the /path/ route in the metrics, with the class as the only name', async () => {
+      expect((await send(h.url, r2c('/api/v4/projects'))).status).toBe(200);
+      classScript = () => ({ body: '[]' });
+      expect((await send(h.url, r2c('/git/gitrefs'))).status).toBe(200);
+      const metrics = (await send(h.url, '/metrics')).body.toString('utf8');
+      expect(metrics).toMatch(new RegExp(`connectors_api_requests_total\\{route="path",dispatch="proxy",connectorclass="${CLASS}",code="200"\\} [1-9]`));
+      expect(metrics).toMatch(new RegExp(`connectors_api_requests_total\\{route="path",dispatch="api",connectorclass="${CLASS}",code="200"\\} [1-9]`));
+      expect(metrics).toMatch(/connectors_api_upstream_duration_seconds_count\{dispatch="proxy",code="200"\} [1-9]/);
+      expect(metrics).not.toMatch(/api\/v4|gitrefs|team-a/);
+    });
+
     it('a tool that breaks off mid-body aborts the client connection instead of ending it as complete', async () => {
       toolScript = () => ({ headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(256 * 1024, 7), destroy: 'mid-body' });
       const res = await send(h.url, r2c('/api/v4/projects/1/archive'));
