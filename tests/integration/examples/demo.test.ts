@@ -95,6 +95,7 @@ describe('make run (the demo)', () => {
       else if (expected === 200 && /bare array comes back unchanged|still encoded/.test(comment)) expect(Array.isArray(parsed)).toBe(true);
       else if (expected === 200 && /list|array/.test(comment)) expect(parsed).toMatchObject({ listMeta: { totalItems: expect.any(Number) }, items: expect.any(Array) });
       else if (expected !== 200) expect(parsed).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: expected });
+      if (expected === 400) expect(parsed).toMatchObject({ message: "api address of connectorclass 'git-noapi' is not resolved" });
     }
     expect(commands.map((c) => /^(\d{3}):/.exec(c.comment)?.[1]).filter(Boolean).sort()).toEqual(['400', '401', '403', '404', '405', '405']);
     // No example Secret value in anything a client saw, nor in the demo's own output (the service's log included).
