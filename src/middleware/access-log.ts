@@ -13,10 +13,8 @@ export function accessLog(logger: Logger, record: MetricRecorders, routeOf: (pat
     // Taken now: the proxy rewrites req.url (and so req.path) to the upstream's path later on.
     const path = req.originalUrl.split('?', 1)[0] ?? '';
     record.started();
-    let logged = false;
-    const done = () => {
-      if (logged) return;
-      logged = true;
+    // 'close' alone: a response emits it once, after 'finish' or when the connection ends first.
+    res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeOf(path);
       const code = res.writableFinished ? res.statusCode : 0; // 0: the connection ended before the answer did
@@ -35,9 +33,7 @@ export function accessLog(logger: Logger, record: MetricRecorders, routeOf: (pat
         upstreamStatus: ctx.upstreamStatus,
         [CREDENTIALS]: ctx.credentials, // the path may quote the caller's token: the logger masks it
       });
-    };
-    res.once('finish', done);
-    res.once('close', done);
+    });
     next();
   };
 }

@@ -143,6 +143,11 @@ describe('clients that go away', () => {
     req.destroy();
     await waitFor(() => seen.requestClosedAt !== undefined && seen.socketClosedAt !== undefined, 2000, 'the tool to see the request and its connection closed');
     expect(seen.complete).toBe(false);
+    // Its access line is written once, with status 0: the connection ended before any answer.
+    const accessLines = () => h.logs.lines().filter((l) => l.includes('"message":"request"') && l.includes('/upload/waiting'));
+    await waitFor(() => accessLines().length > 0, 2000, 'the access line');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(accessLines().map((l) => (JSON.parse(l) as { status: number }).status)).toEqual([0]);
     await expectNothingLeaked();
   });
 
