@@ -308,6 +308,8 @@ export interface ObservedTool {
   readonly requests: ObservedRequest[];
   /** Open TCP connections to this server (idle keep-alive ones included). */
   open(): number;
+  /** TCP connections this server has accepted so far. */
+  accepted(): number;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -361,7 +363,9 @@ export async function startObservedTool(): Promise<ObservedTool> {
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
   });
   server.keepAliveTimeout = 60_000; // idle agent sockets stay until the service closes them: they must not pile up
+  let accepted = 0;
   server.on('connection', (socket: net.Socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -372,6 +376,7 @@ export async function startObservedTool(): Promise<ObservedTool> {
     url: `http://127.0.0.1:${port}`,
     requests,
     open: () => sockets.size,
+    accepted: () => accepted,
     reset: () => void requests.splice(0, requests.length),
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
