@@ -1,12 +1,12 @@
 import express, { type Express } from 'express';
+import { MAX_REQUEST_HEADER_FIELDS } from './core/header-policy.js';
 import { metricRecorders, type Metrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { inOrder } from './middleware/in-order.js';
 import { requestId } from './middleware/request-id.js';
-import { requireHostHeader } from './middleware/require-host.js';
 import { limitHeaderCount } from './middleware/limit-header-count.js';
-import { MAX_REQUEST_HEADER_FIELDS } from './core/header-policy.js';
+import { requireHostHeader } from './middleware/require-host.js';
 import { API_PATH_ROUTE, connectorRoutes, RESOURCES_ROUTE, type ConnectorRoutesDeps } from './routes/connector-routes.js';
 import { FEATURE_FLAGS_PATH, featureFlagsRouter } from './routes/feature-flags.js';
 import { probesRouter } from './routes/probes.js';
@@ -27,9 +27,9 @@ function routeOf(path: string): string {
 }
 
 /**
- * The service: request id, access log, the Host check and the header-field limit for every request; the two Connector routes (their chains
- * are in routes/connector-routes.ts); probes and metrics; the featureflags endpoint; then 404 and the single error
- * renderer.
+ * The service: request id, access log, the Host check and the header-field limit for every request; the two
+ * Connector routes (their chains are in routes/connector-routes.ts); probes and metrics; the featureflags endpoint;
+ * then 404 and the single error renderer.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();

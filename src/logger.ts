@@ -5,7 +5,6 @@ import { BatchedStreamTransport } from './log-transport.js';
 
 export type Logger = winston.Logger;
 
-
 // Field names whose values are credentials wherever they appear in a log entry.
 const SECRET_FIELD = /authorization|cookie|token|secret|password|x-plugin-/i;
 // Credentials embedded in free text, e.g. an error message that quotes a header.
