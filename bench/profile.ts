@@ -4,7 +4,7 @@
  * in % and µs per request, grouped by package, so you can see where a request's CPU goes and diff two targets.
  * Loopback only; stops everything.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ALICE_TOKEN, R1, startCluster } from './cluster.js';
@@ -38,6 +38,22 @@ function inclusive(nodes: ProfileNode[], keyOf: (n: ProfileNode) => string): Map
   };
   const root = nodes[0];
   if (root) visit(root, new Set());
+  return totals;
+}
+
+const isNodeFrame = (n: ProfileNode) => n.callFrame.url === '' || n.callFrame.url.startsWith('node:');
+
+/** Self time of Node's and V8's own frames, charged to the nearest ancestor frame that is not Node's. */
+function nodeTimeByCaller(nodes: ProfileNode[], keyOf: (n: ProfileNode) => string): Map<string, number> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  const visit = (node: ProfileNode, caller: string) => {
+    const own = isNodeFrame(node) ? caller : keyOf(node);
+    if (isNodeFrame(node) && node.hitCount > 0 && !/^\((idle|root)\)/.test(node.callFrame.functionName)) totals.set(caller, (totals.get(caller) ?? 0) + node.hitCount);
+    for (const child of node.children ?? []) visit(byId.get(child) as ProfileNode, own);
+  };
+  const root = nodes[0];
+  if (root) visit(root, '(Node itself: event loop, parser, timers)');
   return totals;
 }
 
@@ -95,6 +111,8 @@ runMain(async () => {
   await stop(proc);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no .cpuprofile written');
+  // --save FILE keeps the raw profile (for Chrome DevTools, speedscope, or a diff of two targets).
+  if (process.argv.includes('--save')) copyFileSync(path.join(dir, file), option('--save', 'profile.cpuprofile'));
   const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
   const total = profile.nodes.reduce((n, node) => n + node.hitCount, 0);
   // µs of samples per request served (warm-up included); start-up samples land on module loading, not on requests.
@@ -116,4 +134,6 @@ runMain(async () => {
   const incl = inclusive(profile.nodes, keyOf);
   const ours = new Map([...incl].filter(([k]) => !/^\S+ (node:|:)/.test(k) && !/^\((root|program|idle|garbage collector)\)/.test(k)));
   console.log('\ninclusive time (JavaScript outside Node itself):\n' + top(ours, 45).join('\n'));
+  const induced = nodeTimeByCaller(profile.nodes, keyOf);
+  console.log('\nNode/V8 self time by the nearest JavaScript outside Node that led to it:\n' + top(induced, 30).join('\n'));
 });

@@ -60,8 +60,16 @@ const jsonLine = winston.format((info) => {
   }
 });
 
+// Many lines share a millisecond under load: the ISO text is made once per millisecond, not per line.
+let lastStampMs = -1;
+let lastStamp = '';
 const timestamp = winston.format((info) => {
-  info.timestamp = new Date().toISOString();
+  const now = Date.now();
+  if (now !== lastStampMs) {
+    lastStampMs = now;
+    lastStamp = new Date(now).toISOString();
+  }
+  info.timestamp = lastStamp;
   return info;
 });
 

@@ -95,8 +95,21 @@ export class CachingAccessReviewer implements AccessReviewer {
   }
 }
 
-function accessKey(user: UserInfo, attributes: ResourceAttributes): string {
-  return hashKey(JSON.stringify([user.username, user.uid, user.groups, user.extra, attributes]));
+// The identity part of access keys, per UserInfo object: a token-cache hit hands out the same object every time, so
+// the identity is serialised and hashed once per review rather than on every request.
+const identityDigests = new WeakMap<UserInfo, string>();
+
+/**
+ * The identity hashed (decisions.md: cache keys are hashes), then the attributes as JSON: they only name what the
+ * request path already shows (verb, resource, namespace, Connector), and JSON keeps the key unambiguous.
+ */
+export function accessKey(user: UserInfo, attributes: ResourceAttributes): string {
+  let identity = identityDigests.get(user);
+  if (identity === undefined) {
+    identity = hashKey(JSON.stringify([user.username, user.uid, user.groups, user.extra]));
+    identityDigests.set(user, identity);
+  }
+  return `${identity}:${JSON.stringify(attributes)}`;
 }
 
 // lru-cache reads a TTL of 0 as "forever"; 1 ms is the shortest real one (a TTL of 0 disables caching here).

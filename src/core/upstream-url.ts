@@ -1,3 +1,5 @@
+import { parseHttpBase } from './http-url.js';
+
 export interface UpstreamTarget {
   /** scheme://host[:port] of the upstream. */
   origin: string;
@@ -14,8 +16,9 @@ export interface UpstreamTarget {
  * the upstream exactly as the client wrote them.
  */
 export function joinUpstreamTarget(base: string, rawSegments: readonly string[], rawQuery: string | undefined): UpstreamTarget {
-  const url = new URL(base);
-  const prefix = url.pathname.replace(/\/+$/, '');
+  const parsed = parseHttpBase(base);
+  // Bases reach here only after isHttpUrl accepted them (class-api-url, tool-credentials).
+  if (!parsed) throw new Error('the upstream base is not an http(s) URL'); // its text may hold userinfo: not quoted
   const query = rawQuery === undefined ? '' : `?${rawQuery}`;
-  return { origin: url.origin, requestTarget: `${prefix}/${rawSegments.join('/')}${query}` };
+  return { origin: parsed.origin, requestTarget: `${parsed.pathPrefix}/${rawSegments.join('/')}${query}` };
 }

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
+import { LRUCache } from 'lru-cache';
 import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin, type Options, type Plugin } from 'http-proxy-middleware';
 import { statusFromProxyError } from '../core/upstream-status.js';
 import type { ProviderType } from '../core/openapi-match.js';
@@ -48,21 +49,39 @@ function upstreamProxy(upstream: Upstream, options: UpstreamProxyOptions, relay:
   return (req, res, next) => (required(req, 'upstream').origin.startsWith('https:') ? viaHttps : viaHttp)(req, res, next);
 }
 
-/** A target object carries the per-Connector CA pool: http-proxy copies `ca` from it to the TLS options. */
-function proxyTarget(upstream: UpstreamTarget): string | { protocol: string; host: string; hostname: string; port: string; ca: string[] } {
-  if (!upstream.ca) return upstream.origin;
-  const url = new URL(upstream.origin);
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { protocol: url.protocol, host: hostname, hostname, port: url.port || '443', ca: [...upstream.ca] };
+/** The target as http-proxy reads it (the fields of a legacy url.parse result it uses), plus an optional CA pool. */
+interface ProxyTarget {
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly ca?: string[];
+}
+
+// Given a string, http-proxy runs url.parse on it for every request; an origin's target object is built once.
+const targetsByOrigin = new LRUCache<string, ProxyTarget>({ max: 1024 });
+
+/** A target object for http-proxy; with the per-Connector CA pool when there is one (http-proxy copies `ca` to TLS). */
+export function proxyTarget(upstream: UpstreamTarget): ProxyTarget {
+  let target = targetsByOrigin.get(upstream.origin);
+  if (!target) {
+    const url = new URL(upstream.origin);
+    // url.parse's shape: host with its port, hostname without IPv6 brackets, port '' for the scheme's default.
+    target = { protocol: url.protocol, host: url.host, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port };
+    targetsByOrigin.set(upstream.origin, target);
+  }
+  return upstream.ca ? { ...target, ca: [...upstream.ca] } : target;
 }
 
 function createProxy({ what, dispatch }: Upstream, agent: http.Agent, options: UpstreamProxyOptions, relay: Relay): RequestHandler {
   const upstreamTimeout = () => Object.assign(new Error(`${what} did not answer in time`), { code: 'UPSTREAM_TIMEOUT' });
   const proxyOptions: Options<Request, Response> = {
-    router: (req) => proxyTarget(required(req, 'upstream')) as string,
-    pathRewrite: (_path, req) => required(req, 'upstream').requestTarget,
+    router: (req) => proxyTarget(required(req, 'upstream')) as unknown as string,
+    // The request line is set in the proxyReq hook below; http-proxy's own join of target path and req.url is
+    // skipped, and req.url stays the client's.
+    ignorePath: true,
     changeOrigin: true,
-    toProxy: true,
+    toProxy: true, // req.url as it is rather than url.parse(req.url) on every request (ignored anyway)
     xfwd: false,
     selfHandleResponse: true,
     agent,

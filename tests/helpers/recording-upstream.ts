@@ -33,6 +33,8 @@ export interface RecordingUpstream {
 export interface RecordingUpstreamOptions {
   /** Answer 400 unless X-Plugin-Meta is base64 JSON with a string baseURL. Default true; false for tool fakes. */
   enforcePluginMeta?: boolean;
+  /** Loopback address to listen on: '127.0.0.1' (default) or '::1'. */
+  host?: '127.0.0.1' | '::1';
 }
 
 export const DEFAULT_BODY = '{"listMeta":{"totalItems":1},"items":[{"ok":true}]}';
@@ -54,12 +56,13 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((k) => k.toLowerCase() === name);
 }
 
-/** Starts a recording upstream on 127.0.0.1 with a free port. */
+/** Starts a recording upstream on 127.0.0.1 (or ::1) with a free port. */
 export async function startRecordingUpstream(
   reply: (req: RecordedRequest) => UpstreamReply | Promise<UpstreamReply> = () => ({}),
   options: RecordingUpstreamOptions = {},
 ): Promise<RecordingUpstream> {
   const enforce = options.enforcePluginMeta ?? true;
+  const host = options.host ?? '127.0.0.1';
   const requests: RecordedRequest[] = [];
   const waits = new Map<NodeJS.Timeout, () => void>(); // pending delayMs timers, released by stop()
   let closing = false;
@@ -123,13 +126,13 @@ export async function startRecordingUpstream(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
   let stopped: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     requests,
     reset: () => void requests.splice(0, requests.length),
     stop: () =>

@@ -134,6 +134,22 @@ describe('createLogger redaction', () => {
     }
   });
 
+  it('the timestamp is the time of logging, in ISO 8601 UTC, and moves on with the clock', async () => {
+    const before = Date.now();
+    logger.info('first');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    logger.info('second');
+    const after = Date.now();
+    const stamps = entries().map((entry) => String(entry.timestamp));
+    expect(stamps).toHaveLength(2);
+    for (const stamp of stamps) {
+      expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(stamp)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(stamp)).toBeLessThanOrEqual(after);
+    }
+    expect(Date.parse(stamps[1] as string)).toBeGreaterThan(Date.parse(stamps[0] as string));
+  });
+
   it.each([
     ['info', ['error', 'warn', 'info']],
     ['warn', ['error', 'warn']],

@@ -97,6 +97,25 @@ describe('forwarding to the ConnectorClass API and normalising its answers', () 
     });
   });
 
+  it('reaches a class API at an IPv6 literal address, with that address as Host', async () => {
+    const v6 = await startRecordingUpstream(() => ({}), { host: '::1' });
+    h.publishClassApi('git', `${v6.url}/v6api/`);
+    try {
+      await waitFor(async () => (await send(h.url, git1('gitrefs?q=1'))).status === 200 && v6.requests.length > 0, 3000, 'the IPv6 class API to be used');
+      const seen = v6.requests.at(-1);
+      expect(seen?.url).toBe('/v6api/gitrefs?q=1');
+      expect(seen?.headers.host).toBe(new URL(v6.url).host); // [::1]:port
+    } finally {
+      h.publishClassApi('git', `${h.upstream.url}/api`);
+      await waitFor(async () => {
+        h.upstream.reset();
+        await send(h.url, git1('gitrefs'));
+        return h.upstream.requests[0]?.url === '/api/gitrefs';
+      }, 3000, 'the class API address to be restored');
+      await v6.stop();
+    }
+  });
+
   describe('list normalising', () => {
     const five = [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }];
 

@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { CachingAccessReviewer, CachingTokenReviewer, type ReviewCacheOptions } from '../../../src/auth/cached-reviewers.js';
+import { accessKey, CachingAccessReviewer, CachingTokenReviewer, type ReviewCacheOptions } from '../../../src/auth/cached-reviewers.js';
 import type { ResourceAttributes, UserInfo } from '../../../src/core/types.js';
 import type { AccessReviewer } from '../../../src/kube/access-reviewer.js';
 import type { TokenReviewer } from '../../../src/kube/token-reviewer.js';
@@ -295,5 +295,16 @@ describe('peek: cached answers without a call or a promise', () => {
     gate.release();
     await pending;
     expect(tokens.peek('good')).toEqual({ user: ALICE });
+  });
+});
+
+describe('accessKey', () => {
+  it('equal identities give equal keys, whichever object carries them; the identity is never in clear', () => {
+    const user = { username: 'alice@example.com', uid: 'u-1', groups: ['team-a-readers'], extra: { scopes: ['s'] } };
+    const key = accessKey(user, READ);
+    expect(accessKey({ ...user, groups: ['team-a-readers'] }, { ...READ })).toBe(key);
+    expect(accessKey(user, READ)).toBe(key);
+    for (const clear of ['alice', 'u-1', 'team-a-readers', 'scopes']) expect(key).not.toContain(clear);
+    expect(accessKey({ ...user, uid: 'u-2' }, READ)).not.toBe(key);
   });
 });

@@ -37,4 +37,8 @@ describe('joinUpstreamTarget', () => {
       expect(requestTarget.endsWith('/seg')).toBe(true);
     }
   });
+
+  it('refuses a base that is not an http(s) URL without quoting it (it may hold userinfo)', () => {
+    expect(() => joinUpstreamTarget('ftp://user:secret@h/x', ['a'], undefined)).toThrow(/^the upstream base is not an http\(s\) URL$/);
+  });
 });
