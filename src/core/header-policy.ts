@@ -30,22 +30,37 @@ export const CLIENT_HEADERS_NEVER_FORWARDED: readonly (string | RegExp)[] = [
   'upgrade',
 ];
 
+// The policy compiled once: exact names in a Set, name prefixes in one anchored alternation.
+const NEVER_FORWARDED_NAMES: ReadonlySet<string> = new Set(CLIENT_HEADERS_NEVER_FORWARDED.filter((rule): rule is string => typeof rule === 'string'));
+const NEVER_FORWARDED_PATTERN = new RegExp(
+  CLIENT_HEADERS_NEVER_FORWARDED.filter((rule): rule is RegExp => typeof rule !== 'string')
+    .map((rule) => `(?:${rule.source})`)
+    .join('|') || '(?!)',
+);
+
 function neverForwarded(name: string): boolean {
-  return CLIENT_HEADERS_NEVER_FORWARDED.some((rule) => (typeof rule === 'string' ? rule === name : rule.test(name)));
+  return NEVER_FORWARDED_NAMES.has(name) || NEVER_FORWARDED_PATTERN.test(name);
 }
 
 /**
- * Removes, in place, every header of the policy plus any header the client listed in `Connection` (which makes
- * it hop-by-hop). Header names in Node's `IncomingHttpHeaders` are already lower-case.
+ * The headers an upstream gets: the client's, less every header of the policy and any header the client listed
+ * in `Connection` (which makes it hop-by-hop), plus `injected` (the Connector's credentials). A new object: the
+ * client's is left as it was (deleting fields in place would turn it into a slow dictionary object that
+ * http-proxy then copies). Header names in Node's `IncomingHttpHeaders` are already lower-case.
  */
-export function sanitiseClientHeaders(headers: IncomingHttpHeaders): void {
-  const listedInConnection = String(headers.connection ?? '')
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => h !== '');
-  for (const name of Object.keys(headers)) {
-    if (neverForwarded(name) || listedInConnection.includes(name)) delete headers[name];
+export function upstreamRequestHeaders(clientHeaders: IncomingHttpHeaders, injected: Readonly<Record<string, string>> = {}): IncomingHttpHeaders {
+  const connection = clientHeaders.connection;
+  const listedInConnection = connection
+    ? connection
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== '')
+    : [];
+  const out: IncomingHttpHeaders = {};
+  for (const name of Object.keys(clientHeaders)) {
+    if (!neverForwarded(name) && !listedInConnection.includes(name)) out[name] = clientHeaders[name];
   }
+  return Object.assign(out, injected);
 }
 
 /**

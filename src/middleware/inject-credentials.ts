@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { sanitiseClientHeaders } from '../core/header-policy.js';
+import { upstreamRequestHeaders } from '../core/header-policy.js';
 import { credentialsInAuthorization, credentialsInPluginSecret } from '../core/credential-scrub.js';
 import { buildPluginHeaders, PLUGIN_SECRET, type PluginAuthEncoding } from '../core/plugin-headers.js';
 import { toolAuthorization } from '../core/tool-credentials.js';
@@ -8,9 +8,9 @@ import { StatusError } from '../errors.js';
 import type { SecretStore } from '../kube/cluster-cache.js';
 import { contextOf, required } from './request-context.js';
 
-// Both steps drop every client header of the policy (its token first) before setting the Connector's
-// credentials. This happens here, before the proxy runs, because http-proxy skips its header hook when the
-// client sent `Expect`.
+// Both steps replace the request's headers with what the upstream may see: the client's less every header of
+// the policy (its token first), plus the Connector's credentials. This happens here, before the proxy runs,
+// because http-proxy skips its header hook when the client sent `Expect`.
 
 interface PluginHeaderMemo {
   secret: Secret | undefined;
@@ -32,8 +32,7 @@ export function injectPluginHeaders(secrets: SecretStore, authEncoding: PluginAu
       built = { secret, headers, credentials: pluginSecret ? credentialsInPluginSecret(pluginSecret) : [] };
       memo.set(connector, built);
     }
-    sanitiseClientHeaders(req.headers);
-    Object.assign(req.headers, built.headers);
+    req.headers = upstreamRequestHeaders(req.headers, built.headers);
     if (built.credentials.length) contextOf(req).credentials.push(...built.credentials);
     next();
   };
@@ -44,11 +43,8 @@ export function injectToolCredentials(secrets: SecretStore): RequestHandler {
   return (req, _res, next) => {
     const connector = required(req, 'connector');
     const authorization = toolAuthorization(connectorSecret(connector, secrets), describe(connector));
-    sanitiseClientHeaders(req.headers);
-    if (authorization) {
-      req.headers.authorization = authorization;
-      contextOf(req).credentials.push(...credentialsInAuthorization(authorization));
-    }
+    req.headers = upstreamRequestHeaders(req.headers, authorization ? { authorization } : undefined);
+    if (authorization) contextOf(req).credentials.push(...credentialsInAuthorization(authorization));
     next();
   };
 }

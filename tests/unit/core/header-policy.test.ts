@@ -1,11 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { CLIENT_HEADERS_NEVER_FORWARDED, sanitiseClientHeaders, UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED } from '../../../src/core/header-policy.js';
+import { CLIENT_HEADERS_NEVER_FORWARDED, UPSTREAM_RESPONSE_HEADERS_NOT_RELAYED, upstreamRequestHeaders } from '../../../src/core/header-policy.js';
 
-const sanitised = (headers: IncomingHttpHeaders): IncomingHttpHeaders => {
-  const copy = { ...headers };
-  sanitiseClientHeaders(copy);
-  return copy;
-};
+const sanitised = (headers: IncomingHttpHeaders): IncomingHttpHeaders => upstreamRequestHeaders(headers);
 
 const ORDINARY: IncomingHttpHeaders = {
   accept: 'application/json',
@@ -18,7 +14,7 @@ const ORDINARY: IncomingHttpHeaders = {
   host: 'connectors-api',
 };
 
-describe('sanitiseClientHeaders', () => {
+describe('upstreamRequestHeaders', () => {
   it.each([
     ['authorization', 'Bearer abc'],
     ['proxy-authorization', 'Basic Zm9v'],
@@ -69,14 +65,15 @@ describe('sanitiseClientHeaders', () => {
       const name = typeof rule === 'string' ? rule : `${rule.source.replace(/^\^/, '')}probe`;
       input[name] = 'v';
     }
-    sanitiseClientHeaders(input);
-    expect(input).toEqual(ORDINARY);
+    expect(upstreamRequestHeaders(input)).toEqual(ORDINARY);
   });
 
-  it('works in place on the object it is given', () => {
-    const headers: IncomingHttpHeaders = { authorization: 'Bearer x', accept: '*/*' };
-    sanitiseClientHeaders(headers);
-    expect(headers).toEqual({ accept: '*/*' });
+  it('returns a new object with the injected headers added, and leaves the client\'s as it was', () => {
+    const headers: IncomingHttpHeaders = { authorization: 'Bearer x', accept: '*/*', 'x-plugin-meta': 'spoofed' };
+    const before = { ...headers };
+    const injected = { 'x-plugin-meta': 'ours', authorization: 'Basic dTpw' };
+    expect(upstreamRequestHeaders(headers, injected)).toEqual({ accept: '*/*', ...injected });
+    expect(headers).toEqual(before);
   });
 
   it.each([['x-pluginmeta'], ['my-authorization'], ['x-forwarded'], ['impersonated']])('%s does not match a rule and is kept', (name) => {
