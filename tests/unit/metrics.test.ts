@@ -45,3 +45,41 @@ describe('cache lookup counts', () => {
     expect(await scrapedLookups(two.registry.metrics(), 'token', 'hit')).toBeUndefined();
   });
 });
+
+/** The value of a series line that starts with `prefix` in a scrape, or undefined when absent. */
+async function scraped(text: Promise<string>, prefix: string): Promise<number | undefined> {
+  const line = (await text).split('\n').find((l) => l.startsWith(prefix));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+describe('request counts and the in-flight gauge', () => {
+  const OK = 'connectors_api_requests_total{route="resources",dispatch="api",connectorclass="git",code="200"}';
+  const DENIED = 'connectors_api_requests_total{route="resources",dispatch="none",connectorclass="",code="403"}';
+  const IN_FLIGHT = 'connectors_api_requests_in_flight';
+
+  it('reach the scrape summed per label set, and keep counting up across scrapes', async () => {
+    const metrics = createMetrics({ collectDefaults: false });
+    const record = metricRecorders(metrics);
+    for (let i = 0; i < 3; i++) record.started();
+    record.request('resources', 'api', 'git', 200, 0.01);
+    record.request('resources', 'api', 'git', 200, 0.02);
+    record.request('resources', 'none', '', 403, 0.001);
+    expect(await scraped(metrics.registry.metrics(), OK)).toBe(2);
+    expect(await scraped(metrics.registry.metrics(), DENIED)).toBe(1);
+    record.started();
+    record.request('resources', 'api', 'git', 200, 0.03);
+    expect(await scraped(metrics.registry.metrics(), OK)).toBe(3);
+    expect(await scraped(metrics.registry.metrics(), 'connectors_api_request_duration_seconds_count{route="resources",dispatch="api"}')).toBe(3);
+  });
+
+  it('the gauge shows the requests begun and not yet ended, at every scrape', async () => {
+    const metrics = createMetrics({ collectDefaults: false });
+    const record = metricRecorders(metrics);
+    expect(await scraped(metrics.registry.metrics(), IN_FLIGHT)).toBe(0);
+    for (let i = 0; i < 3; i++) record.started();
+    expect(await scraped(metrics.registry.metrics(), IN_FLIGHT)).toBe(3);
+    record.request('resources', 'api', 'git', 200, 0.01);
+    expect(await scraped(metrics.registry.metrics(), IN_FLIGHT)).toBe(2);
+    expect((await metrics.inFlight.get()).values).toEqual([{ labels: {}, value: 2 }]);
+  });
+});
