@@ -3,7 +3,8 @@ import jwt from 'jsonwebtoken';
 
 /**
  * Cache keys are hashes: a heap dump or a debug print of a cache never shows a token. One-shot `crypto.hash`
- * (Node ≥ 20.12) costs less than half of a createHash object per call; two run on every request.
+ * (Node ≥ 20.12) costs less than half of a createHash object per call. One runs on every request (the token); an
+ * identity is hashed once per review (cached-reviewers.ts accessKey).
  */
 export function hashKey(text: string): string {
   return hash('sha256', text, 'base64url');

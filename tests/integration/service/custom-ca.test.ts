@@ -39,21 +39,28 @@ function get(baseUrl: string, target: string): Promise<RawAnswer> {
 interface HttpsTool {
   url: string;
   requests: { url: string; authorization: string | undefined }[];
+  /** One entry per TLS connection accepted: whether it resumed an earlier session (no full handshake). */
+  connections: boolean[];
   stop(): Promise<void>;
 }
 
 async function startHttpsTool(certPem: string, keyPem: string): Promise<HttpsTool> {
   const requests: HttpsTool['requests'] = [];
+  const connections: boolean[] = [];
   const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
     requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"tls":"ok"}'));
+    // ?close=1: the tool closes the connection after answering, so the next request needs a new one
+    const closing = req.url?.includes('close=1') ?? false;
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', ...(closing ? { connection: 'close' } : {}) }).end('{"tls":"ok"}'));
   });
+  server.on('secureConnection', (socket) => connections.push(socket.isSessionReused()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     url: `https://127.0.0.1:${port}`,
     requests,
+    connections,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -181,6 +188,18 @@ describe('custom CA certificates for TLS to tools (enable-custom-ca-certs)', () 
     tool.requests.splice(0);
     expectTlsFailure(await get(h.url, r2('tls-elsewhere')));
     expect(tool.requests).toHaveLength(0);
+  });
+
+  it('a new connection to a tool resumes the TLS session of the previous one (no full handshake)', async () => {
+    setFlags(h, { [FLAG]: 'true' });
+    putGlobalCa(false);
+    await waitFor(async () => (await statusOf('tls-own')) === 200, 5000, 'the caCertSecretRef CA to be trusted');
+    const closing = `/connectors/v1alpha1/team-a/tls-own/path/api/v4/user?close=1`;
+    // Each answer closes its connection: two of them use up whatever kept-alive connection the pool held.
+    for (let i = 0; i < 2; i++) expect((await get(h.url, closing)).status).toBe(200);
+    tool.connections.splice(0);
+    for (let i = 0; i < 2; i++) expect((await get(h.url, closing)).status).toBe(200);
+    expect(tool.connections).toEqual([true, true]); // two new connections, both resumed
   });
 
   it('flag flipped back off → refused again (503 TLS), with every CA Secret still in place', async () => {

@@ -76,6 +76,36 @@ describe('the production entry point (node dist/main.js)', () => {
     }
   });
 
+  it('an uncaught exception or an unhandled rejection is logged (credentials masked) and the process keeps serving', async () => {
+    // Loaded into the real process with NODE_OPTIONS: on SIGUSR2 it throws from a callback and leaves a promise
+    // rejected with no handler, the two faults the process-level guards are there for.
+    const faults = path.join(dir, 'faults.mjs');
+    await writeFile(
+      faults,
+      `process.on('SIGUSR2', () => {
+        setImmediate(() => { throw new Error('thrown by a test with Bearer not-a-real-token-0123456789'); });
+        setImmediate(() => { void Promise.reject(new Error('rejected by a test')); });
+      });\n`,
+    );
+    const main = startMain({ KUBECONFIG: kubeconfig, PORT: '0', HOST: '127.0.0.1', POD_NAMESPACE: 'connectors-system', NODE_OPTIONS: `--import=${faults}` });
+    try {
+      await waitFor(() => main.port() !== undefined, 10_000, 'the listening log line');
+      const port = main.port() as number;
+      await waitFor(async () => (await get(port, '/readyz')).status === 200, 10_000, 'readiness');
+      main.child.kill('SIGUSR2');
+      await waitFor(() => main.output().includes('"message":"unhandled rejection"') && main.output().includes('"message":"uncaught exception"'), 5000, 'both faults to be logged');
+      expect(main.output()).toContain('thrown by a test with Bearer [REDACTED]');
+      expect(main.output()).toContain('rejected by a test');
+      expect(main.output()).not.toContain('not-a-real-token-0123456789');
+      expect(main.child.exitCode).toBeNull();
+      expect((await get(port, resourcesPath('team-a', 'git1', 'gitrefs'), ALICE)).status).toBe(200);
+      main.child.kill('SIGTERM');
+      expect(await main.exited).toBe(0);
+    } finally {
+      if (main.child.exitCode === null) main.child.kill('SIGKILL');
+    }
+  });
+
   it('serves HTTPS with TLS 1.2 or newer when TLS_CERT_FILE and TLS_KEY_FILE are set', async () => {
     const tls = await generateServingTls();
     await writeFile(path.join(dir, 'tls.crt'), tls.certPem);
