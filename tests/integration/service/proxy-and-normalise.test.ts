@@ -31,6 +31,15 @@ describe('forwarding to the ConnectorClass API and normalising its answers', () 
     h.upstream.reset();
     script = () => ({});
   });
+  /** Points the git class back at the harness's upstream and waits until requests go there again. */
+  const restoreClassApi = async (): Promise<void> => {
+    h.publishClassApi('git', `${h.upstream.url}/api`);
+    await waitFor(async () => {
+      h.upstream.reset();
+      await send(h.url, git1('gitrefs'));
+      return h.upstream.requests[0]?.url === '/api/gitrefs';
+    }, 3000, 'the class API address to be restored');
+  };
 
   describe('path and query forwarding', () => {
     it('forwards a multi-segment resource under the base path prefix /api', async () => {
@@ -87,12 +96,7 @@ describe('forwarding to the ConnectorClass API and normalising its answers', () 
         }, 3000, 'the new class API address to be used');
         expect(urls(h.upstream.requests)).toEqual(['/v2/prefix/gitrefs?x=1']);
       } finally {
-        h.publishClassApi('git', `${h.upstream.url}/api`);
-        await waitFor(async () => {
-          h.upstream.reset();
-          await send(h.url, git1('gitrefs'));
-          return h.upstream.requests[0]?.url === '/api/gitrefs';
-        }, 3000, 'the class API address to be restored');
+        await restoreClassApi();
       }
     });
   });
@@ -106,12 +110,7 @@ describe('forwarding to the ConnectorClass API and normalising its answers', () 
       expect(seen?.url).toBe('/v6api/gitrefs?q=1');
       expect(seen?.headers.host).toBe(new URL(v6.url).host); // [::1]:port
     } finally {
-      h.publishClassApi('git', `${h.upstream.url}/api`);
-      await waitFor(async () => {
-        h.upstream.reset();
-        await send(h.url, git1('gitrefs'));
-        return h.upstream.requests[0]?.url === '/api/gitrefs';
-      }, 3000, 'the class API address to be restored');
+      await restoreClassApi();
       await v6.stop();
     }
   });
