@@ -9,8 +9,8 @@ export interface HttpBase {
 }
 
 // Bases come from ConnectorClasses and Connectors: few distinct values, each used on every request to it. The
-// parse is memoised (URL parsing was two of the warm path's per-request allocations); a bound keeps a cluster that
-// churns addresses from growing the map, and failures are memoised too (null).
+// parse is memoised (it ran twice per request); the bound keeps a cluster that churns addresses from growing the
+// map, and refusals are memoised too. Still a pure function: the memo only ever returns what parsing would.
 const parsedBases = new LRUCache<string, HttpBase | { invalid: true }>({ max: 1024 });
 
 /** The base when `value` is an absolute http or https URL with a host, else undefined. Memoised. */
