@@ -66,12 +66,15 @@ export interface RunningService {
   readonly readyMs: number;
 }
 
-/** `node <SERVICE_NODE_FLAGS> dist/main.js` (as the image runs it) on the proxy CPU, access log (LOG_LEVEL=info) to /dev/null; resolves once /readyz is 200. */
-export async function startService(kubeconfig: string, env: Record<string, string> = {}): Promise<RunningService> {
+/**
+ * `node <SERVICE_NODE_FLAGS> dist/main.js` (as the image runs it) on the proxy CPU, access log (LOG_LEVEL=info) to
+ * /dev/null; resolves once /readyz is 200. `build` runs another copy of dist/main.js, or other node flags (bench:ab).
+ */
+export async function startService(kubeconfig: string, env: Record<string, string> = {}, build: { script?: string; nodeFlags?: readonly string[] } = {}): Promise<RunningService> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const proc = startPinned('service', PROXY_CPU, process.execPath, [...SERVICE_NODE_FLAGS, 'dist/main.js'], {
+  const proc = startPinned('service', PROXY_CPU, process.execPath, [...(build.nodeFlags ?? SERVICE_NODE_FLAGS), build.script ?? 'dist/main.js'], {
     stdout: 'ignore',
     env: { KUBECONFIG: kubeconfig, HOST: '127.0.0.1', PORT: String(port), POD_NAMESPACE: 'connectors-system', SHUTDOWN_TIMEOUT_MS: '2000', LOG_LEVEL: 'info', ...env },
   });
