@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ALICE_TOKEN, R1, startCluster, startService } from './cluster.js';
-import { compileForNode, LOAD_CPU, pinSelf, PROXY_CPU, runMain, startPinned, waitForLine } from './processes.js';
+import { compileForNode, LOAD_CPU, pinSelf, PROXY_CPU, runMain, startListening } from './processes.js';
 import { cpuSeconds } from './proc-stats.js';
 import { requireWrk, runWrk } from './wrk.js';
 
@@ -25,16 +25,14 @@ runMain(async () => {
   requireWrk();
   pinSelf(LOAD_CPU);
   const [upstreamJs, baselineJs, floorJs] = compileForNode(['bench/upstream.ts', 'bench/baseline-proxy.ts', 'bench/express-hpm-proxy.ts']);
-  const start = async (name: string, cpu: number, script: string, args: string[]) => {
-    const proc = startPinned(name, cpu, process.execPath, [script, ...args]);
-    const [, port] = await waitForLine(proc, /listening (\d+)/, 10_000);
-    return { url: `http://127.0.0.1:${port}${R1}`, pid: proc.pid };
+  const upstreamUrl = (await startListening('upstream', LOAD_CPU, upstreamJs as string, [])).url;
+  const yardstick = async (name: string, script: string, args: string[]) => {
+    const started = await startListening(name, PROXY_CPU, script, [upstreamUrl, ...args]);
+    return { url: `${started.url}${R1}`, pid: started.pid };
   };
-  const upstream = await start('upstream', LOAD_CPU, upstreamJs as string, []);
-  const upstreamUrl = new URL(upstream.url).origin;
   const targets = new Map<string, { url: string; pid: number }>([
-    ['baseline pipe', await start('baseline', PROXY_CPU, baselineJs as string, [upstreamUrl])],
-    ['prepared floor', await start('floor', PROXY_CPU, floorJs as string, [upstreamUrl, '--express-messages'])],
+    ['baseline pipe', await yardstick('baseline', baselineJs as string, [])],
+    ['prepared floor', await yardstick('floor', floorJs as string, ['--express-messages'])],
   ]);
   const { kubeconfig } = await startCluster({ classApiUrl: upstreamUrl });
   for (const build of positionals) {

@@ -72,6 +72,13 @@ export function waitForLine(proc: Proc, pattern: RegExp, timeoutMs: number): Pro
   });
 }
 
+/** Starts a pinned `node <script> …args` that prints "listening <port>" (upstream, baseline, floor); its base URL. */
+export async function startListening(name: string, cpu: number, script: string, args: string[]): Promise<{ url: string; pid: number }> {
+  const proc = startPinned(name, cpu, process.execPath, [script, ...args]);
+  const [, port] = await waitForLine(proc, /listening (\d+)/, 10_000);
+  return { url: `http://127.0.0.1:${port}`, pid: proc.pid };
+}
+
 /** Stops one child: SIGTERM, then SIGKILL after 3 s. */
 export async function stop(proc: Proc): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;

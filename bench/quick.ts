@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ALICE_TOKEN, R1, startCluster, startService } from './cluster.js';
-import { compileForNode, LOAD_CPU, pinSelf, PROXY_CPU, runMain, startPinned, waitForLine } from './processes.js';
+import { compileForNode, LOAD_CPU, pinSelf, PROXY_CPU, runMain, startListening } from './processes.js';
 import { cpuSeconds } from './proc-stats.js';
 import { requireWrk, runWrk } from './wrk.js';
 
@@ -17,14 +17,9 @@ runMain(async () => {
   requireWrk();
   pinSelf(LOAD_CPU);
   const [upstreamJs, baselineJs, floorJs] = compileForNode(['bench/upstream.ts', 'bench/baseline-proxy.ts', 'bench/express-hpm-proxy.ts']);
-  const start = async (name: string, cpu: number, script: string, args: string[]) => {
-    const proc = startPinned(name, cpu, process.execPath, [script, ...args]);
-    const [, port] = await waitForLine(proc, /listening (\d+)/, 10_000);
-    return { url: `http://127.0.0.1:${port}`, pid: proc.pid };
-  };
-  const upstream = await start('upstream', LOAD_CPU, upstreamJs as string, []);
-  const baseline = await start('baseline', PROXY_CPU, baselineJs as string, [upstream.url]);
-  const floor = await start('floor', PROXY_CPU, floorJs as string, [upstream.url]);
+  const upstream = await startListening('upstream', LOAD_CPU, upstreamJs as string, []);
+  const baseline = await startListening('baseline', PROXY_CPU, baselineJs as string, [upstream.url]);
+  const floor = await startListening('floor', PROXY_CPU, floorJs as string, [upstream.url]);
   const { kubeconfig } = await startCluster({ classApiUrl: upstream.url });
   const service = await startService(kubeconfig, { LOG_LEVEL: values['log-level'] ?? 'info', ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}) });
   const targets = {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ALICE_TOKEN, benchReaders, countersDiff, R1, startCluster, startService } from './cluster.js';
-import { compileForNode, LOAD_CPU, PINNED, pinSelf, PROXY_CPU, runMain, startPinned, waitForLine } from './processes.js';
+import { compileForNode, LOAD_CPU, PINNED, pinSelf, PROXY_CPU, runMain, startListening } from './processes.js';
 import { coreSeconds, cpuSeconds, memoryMb } from './proc-stats.js';
 import { renderReport, type RoundResult, type ScenarioKey } from './report.js';
 import { requireWrk, runWrk } from './wrk.js';
@@ -49,12 +49,6 @@ interface Scenario {
   readonly pid: number;
 }
 
-async function startHelper(name: string, cpu: number, script: string, args: string[]): Promise<{ url: string; pid: number }> {
-  const proc = startPinned(name, cpu, process.execPath, [script, ...args]);
-  const [, port] = await waitForLine(proc, /listening (\d+)/, 10_000);
-  return { url: `http://127.0.0.1:${port}`, pid: proc.pid };
-}
-
 async function main(): Promise<number> {
   requireWrk();
   if (!existsSync('dist/main.js')) throw new Error('dist/main.js is missing: run `npm run build` first');
@@ -62,10 +56,10 @@ async function main(): Promise<number> {
   const [upstreamJs, baselineJs, floorJs] = compileForNode(['bench/upstream.ts', 'bench/baseline-proxy.ts', 'bench/express-hpm-proxy.ts']);
   const log = (line: string) => console.error(`[bench] ${line}`);
   log(`starting upstream, proxies, emulator (${TOKENS.toLocaleString('en-US')} bench tokens) and the service`);
-  const upstream = await startHelper('upstream', LOAD_CPU, upstreamJs as string, []);
-  const baseline = await startHelper('baseline proxy', PROXY_CPU, baselineJs as string, [upstream.url]);
-  const floor = await startHelper('express+hpm proxy', PROXY_CPU, floorJs as string, [upstream.url]);
-  const floorPrepared = await startHelper('express+hpm proxy (express messages)', PROXY_CPU, floorJs as string, [upstream.url, '--express-messages']);
+  const upstream = await startListening('upstream', LOAD_CPU, upstreamJs as string, []);
+  const baseline = await startListening('baseline proxy', PROXY_CPU, baselineJs as string, [upstream.url]);
+  const floor = await startListening('express+hpm proxy', PROXY_CPU, floorJs as string, [upstream.url]);
+  const floorPrepared = await startListening('express+hpm proxy (express messages)', PROXY_CPU, floorJs as string, [upstream.url, '--express-messages']);
   const { emulator, kubeconfig } = await startCluster({ classApiUrl: upstream.url, ...benchReaders(TOKENS, 'team-a') });
   const service = await startService(kubeconfig, { LOG_LEVEL });
   const scenarios: Scenario[] = [
