@@ -70,6 +70,21 @@ describe('createLogger redaction', () => {
     });
   });
 
+  // Flat entries like the access line: each row is one such entry, and only the field that quotes a credential
+  // changes.
+  it.each([
+    ['nothing to mask', { requestId: 'r-1', method: 'GET', path: '/a/b', status: 200, user: 'alice', dispatch: 'api' }, {}],
+    ['the caller\'s token in the path', { requestId: 'r-2', path: `/x/${TOKEN}/y`, status: 400 }, { path: '/x/[REDACTED]/y' }],
+    ['a credential in the last string field only', { a: 'plain', b: 'also plain', c: 'pw=hunter2' }, { c: 'pw=[REDACTED]' }],
+    ['a client request id equal to a credential', { requestId: 'hunter2-id-hunter2', status: 200 }, { requestId: '[REDACTED]-id-[REDACTED]' }],
+    ['Bearer text in a field', { detail: 'sent Bearer abc.def', status: 502 }, { detail: 'sent Bearer [REDACTED]' }],
+    ['a credential-named field', { status: 200, sessionToken: 'opaque' }, { sessionToken: '[REDACTED]' }],
+    ['a credential split across two fields is not one', { a: TOKEN.slice(0, 20), b: TOKEN.slice(20) }, {}],
+  ] as const)('a flat entry with %s', (_what, fields, masked) => {
+    logger.info('request', { ...fields, [CREDENTIALS]: [TOKEN, 'hunter2'] });
+    expect(only()).toEqual({ level: 'info', message: 'request', ...fields, ...masked, timestamp: expect.any(String) });
+  });
+
   it('leaves credentials shorter than four characters alone: they would blank out ordinary words', () => {
     logger.info('request', { method: 'GET', [CREDENTIALS]: ['GET'] });
     expect(only()).toMatchObject({ method: 'GET' });
