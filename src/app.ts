@@ -5,6 +5,7 @@ import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { inOrder } from './middleware/in-order.js';
 import { requestId } from './middleware/request-id.js';
+import { recordCallerToken } from './middleware/caller-token.js';
 import { limitHeaderCount } from './middleware/limit-header-count.js';
 import { requireHostHeader } from './middleware/require-host.js';
 import { API_PATH_ROUTE, connectorRoutes, RESOURCES_ROUTE, type ConnectorRoutesDeps } from './routes/connector-routes.js';
@@ -27,9 +28,9 @@ function routeOf(path: string): string {
 }
 
 /**
- * The service: request id, access log, the Host check and the header-field limit for every request; the two
- * Connector routes (their chains are in routes/connector-routes.ts); probes and metrics; the featureflags endpoint;
- * then 404 and the single error renderer.
+ * The service: request id, the caller's bearer token, access log, the Host check and the header-field limit for
+ * every request; the two Connector routes (their chains are in routes/connector-routes.ts); probes and metrics; the
+ * featureflags endpoint; then 404 and the single error renderer.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', false); // the raw query is forwarded; nothing here reads req.query
 
   // What every request goes through, as one handler (one router layer instead of four).
-  app.use(inOrder([requestId(), accessLog(deps.logger, record, routeOf), requireHostHeader(), limitHeaderCount(MAX_REQUEST_HEADER_FIELDS)]));
+  app.use(inOrder([requestId(), recordCallerToken(), accessLog(deps.logger, record, routeOf), requireHostHeader(), limitHeaderCount(MAX_REQUEST_HEADER_FIELDS)]));
   // The hot path first: probes, metrics and featureflags never match the Connector routes' paths.
   app.use(connectorRoutes({ ...deps, onUpstreamResponse: record.upstream }));
   app.use(probesRouter({ synced: deps.synced, metrics: deps.metrics }));

@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { parseBearerToken } from '../core/bearer-token.js';
 import { failureReason } from '../core/credential-scrub.js';
 import { StatusError } from '../errors.js';
 import type { UserInfo } from '../core/types.js';
@@ -13,7 +12,7 @@ import { contextOf } from './request-context.js';
  */
 export function authenticate(reviewer: TokenReviewer, logger: Logger): RequestHandler {
   return (req, _res, next) => {
-    const token = parseBearerToken(req.headers.authorization);
+    const token = contextOf(req).bearerToken; // parsed once, by recordCallerToken
     if (token === undefined) throw StatusError.unauthorized();
     const accept = (user: UserInfo | undefined) => {
       if (!user) throw StatusError.unauthorized();

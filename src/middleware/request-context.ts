@@ -11,6 +11,8 @@ import type { UpstreamTarget } from '../core/upstream-url.js';
  */
 export interface RequestContext {
   requestId?: string;
+  /** The caller's `Authorization: Bearer` token when it sent a well-formed one (recordCallerToken). */
+  bearerToken?: string;
   /**
    * Strings that must never reach a client or a log line through this request: the caller's bearer token, and
    * the credentials injected upstream. writeStatus and the access log scrub them.
@@ -41,6 +43,7 @@ export function contextOf(req: IncomingMessage): RequestContext {
 function newContext(): RequestContext {
   return {
     requestId: undefined,
+    bearerToken: undefined,
     credentials: [],
     path: undefined,
     paging: undefined,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { parseBearerToken } from '../core/bearer-token.js';
 import { contextOf } from './request-context.js';
 
 // A client's id is kept only when it is short and plain: it lands in logs and upstream headers.
@@ -14,18 +13,14 @@ export function requestIdFor(offered: string | string[] | undefined): string {
 /**
  * Every response carries X-Request-Id: the client's when valid, else a new UUID. The same id goes upstream (the
  * request header is rewritten before the proxy runs) and into the access log. W3C traceparent passes through
- * untouched. Also records the caller's bearer token as a credential never to be echoed.
+ * untouched.
  */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
     const id = requestIdFor(req.headers['x-request-id']);
     req.headers['x-request-id'] = id;
     res.setHeader('X-Request-Id', id);
-    const ctx = contextOf(req);
-    ctx.requestId = id;
-    // Known from the first step on, so that even a 400 about a path that quotes the token never echoes it.
-    const token = parseBearerToken(req.headers.authorization);
-    if (token) ctx.credentials.push(token);
+    contextOf(req).requestId = id;
     next();
   };
 }
